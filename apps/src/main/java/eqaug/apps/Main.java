@@ -1,0 +1,83 @@
+package eqaug.apps;
+
+import eqaug.backend.Backend;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The eqaug command line: one subcommand per experiment of the paper. */
+@Command(name = "eqaug", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = {
+        "Equivariant vs augmented vs nominal training of MLPs on symmetric data",
+        "(Flinth & Ohlsson, Optimization Dynamics of Equivariant and Augmented Neural Networks)."},
+    subcommands = {PermCommand.class},
+    footer = {"", "Quick start: eqaug perm   (Experiment 1 at the quick scale, under a minute)"})
+public final class Main implements Runnable {
+  /** Exit code for bad input: an unknown option, a bad value, an unusable file or folder. */
+  static final int USAGE = 2;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"eqaug " + RunInfo.version() + " on " + RunInfo.jvm()};
+    }
+  }
+
+  static Backend backend(String name) {
+    Backend b;
+    try {
+      b = Backend.find(name);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--device: " + e.getMessage());
+    }
+    b.unavailableReason().ifPresent(why -> {
+      throw new UsageException("--device " + name + ": " + why);
+    });
+    return b;
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code (0 ok, 1 failure, 2 bad input). */
+  public static int execute(String... args) {
+    System.setProperty("eqaug.cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
+    CommandLine cl = new CommandLine(new Main());
+    cl.setParameterExceptionHandler((ex, a) -> {
+      PrintWriter err = ex.getCommandLine().getErr();
+      err.println(ex.getCommandLine().getCommandName() + ": " + ex.getMessage()
+          + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+      err.flush();
+      return USAGE;
+    });
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      PrintWriter err = commandLine.getErr();
+      if (ex instanceof UsageException) {
+        err.println(commandLine.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+        err.flush();
+        return USAGE;
+      }
+      if (ex instanceof IllegalArgumentException) {
+        err.println(commandLine.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+        err.flush();
+        return USAGE;
+      }
+      err.println(commandLine.getCommandSpec().qualifiedName() + ": failed: " + ex);
+      ex.printStackTrace(err);
+      err.flush();
+      return 1;
+    });
+    return cl.execute(args);
+  }
+}

@@ -1,0 +1,71 @@
+package eqaug.apps;
+
+import java.io.PrintStream;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Progress of a long command counted in passes over the data: a bar with an ETA on a terminal, and
+ * occasional plain lines (for logs and CI) otherwise.
+ */
+final class Progress implements AutoCloseable {
+  private final ProgressBar bar;
+  private final PrintStream log;
+  private final long total;
+  private final long started = System.nanoTime();
+  private long done;
+  private long lastLine = System.nanoTime();
+
+  Progress(String task, long total, PrintStream log, boolean quiet) {
+    this.total = total;
+    this.log = quiet ? null : log;
+    if (!quiet && Terminal.interactive()) {
+      bar = new ProgressBarBuilder()
+          .setTaskName(task)
+          .setInitialMax(total)
+          .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+          .setUnit(" passes", 1)
+          .setUpdateIntervalMillis(200)
+          .setConsumer(new ConsoleProgressBarConsumer(log))
+          .build();
+    } else {
+      bar = null;
+    }
+  }
+
+  void step() {
+    done++;
+    if (bar != null) {
+      bar.step();
+    } else if (log != null && System.nanoTime() - lastLine > 10_000_000_000L) {
+      lastLine = System.nanoTime();
+      double elapsed = (lastLine - started) / 1e9;
+      double eta = done == 0 ? Double.NaN : elapsed * (total - done) / done;
+      log.printf("  %d/%d passes (%.0f%%), %.0f s elapsed, about %.0f s left%n",
+          done, total, 100.0 * done / total, elapsed, eta);
+    }
+  }
+
+  void message(String text) {
+    if (bar != null) {
+      bar.setExtraMessage(text);
+    }
+  }
+
+  /** A line that must be seen (a diverged run), printed without breaking the bar. */
+  void warn(String text) {
+    if (log != null) {
+      log.println((bar != null ? "\n" : "") + "warning: " + text);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (bar != null) {
+      bar.stepTo(done);
+      bar.close();
+    }
+  }
+}

@@ -1,0 +1,12 @@
+package eqaug.apps;
+
+import eqaug.train.TrainConfig;
+
+/** How many runs of which training protocol, at which data-set size, with which seed. */
+record Protocol(int runs, int samples, TrainConfig train, long seed) {
+  Protocol {
+    if (runs < 1) {
+      throw new IllegalArgumentException("--runs must be at least 1, got " + runs);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package eqaug.apps;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Versions and machine facts recorded with every result. */
+final class RunInfo {
+  private RunInfo() {}
+
+  static String version() {
+    String v = RunInfo.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  static String jvm() {
+    return System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version");
+  }
+
+  static Map<String, Object> describe() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("eqaug", version());
+    m.put("jvm", jvm());
+    m.put("java_home", System.getProperty("java.home"));
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    m.put("cpus", Runtime.getRuntime().availableProcessors());
+    m.put("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
+    return m;
+  }
+}

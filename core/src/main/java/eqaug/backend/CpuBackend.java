@@ -1,0 +1,55 @@
+package eqaug.backend;
+
+import eqaug.data.Dataset;
+import eqaug.kernel.Kernels;
+import eqaug.kernel.VectorKernels;
+import eqaug.nn.Architecture;
+import eqaug.nn.Network;
+import eqaug.train.RunOutcome;
+import eqaug.train.Strategy;
+import eqaug.train.TrainConfig;
+import eqaug.train.Trainer;
+import eqaug.train.TrainingListener;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/** Training on this machine's CPU with the Vector API kernels. */
+public final class CpuBackend implements Backend {
+  @Override
+  public String name() {
+    return "cpu";
+  }
+
+  @Override
+  public String description() {
+    return "this machine's CPU, Vector API kernels";
+  }
+
+  @Override
+  public Optional<String> unavailableReason() {
+    return Optional.empty();
+  }
+
+  @Override
+  public TrainingEngine open(Architecture arch, Dataset data, TrainConfig cfg, int threads) {
+    Kernels kernels = new VectorKernels(threads);
+    Network net = new Network(arch, kernels, Math.min(cfg.batch(), data.size()));
+    Trainer trainer = new Trainer(net, data, cfg);
+    return new TrainingEngine() {
+      @Override
+      public String describe() {
+        return "cpu: " + kernels.name();
+      }
+
+      @Override
+      public RunOutcome train(int run, Strategy strategy, float[] a0, RandomGenerator augRng, TrainingListener listener) {
+        return trainer.run(run, strategy, a0, augRng, listener);
+      }
+
+      @Override
+      public void close() {
+        kernels.close();
+      }
+    };
+  }
+}

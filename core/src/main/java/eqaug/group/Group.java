@@ -1,0 +1,42 @@
+package eqaug.group;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * A finite group G with its normalised Haar measure (the uniform distribution), given by generators.
+ * Groups act on index sets through {@link PermutationAction}s; every action of the paper is of that kind.
+ */
+public interface Group {
+  /** Groups small enough to list; {@link #elements()} refuses larger ones. */
+  long MAX_LISTED_ORDER = 100_000;
+
+  String name();
+
+  /** |G|, or {@link Long#MAX_VALUE} when it does not fit in a long. */
+  long order();
+
+  GroupElement identity();
+
+  List<GroupElement> generators();
+
+  GroupElement inverse(GroupElement g);
+
+  /** A Haar-random (uniform) element. */
+  GroupElement sample(RandomGenerator rng);
+
+  /** Every element, when |G| is at most {@link #MAX_LISTED_ORDER}. */
+  List<GroupElement> elements();
+
+  /** The action on R^dim where every element acts as the identity. */
+  default PermutationAction trivialAction(int dim) {
+    return PermutationAction.trivial(this, dim);
+  }
+
+  /** The refusal {@link #elements()} gives for a group too large to list. */
+  default IllegalStateException tooLargeToList() {
+    return new IllegalStateException(
+        name() + " has " + (order() == Long.MAX_VALUE ? "too many" : String.valueOf(order()))
+            + " elements; listing is limited to " + MAX_LISTED_ORDER + " (use generators() or sample())");
+  }
+}

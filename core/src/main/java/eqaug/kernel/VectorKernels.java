@@ -1,0 +1,418 @@
+package eqaug.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels. The matrix product follows the Goto/BLIS layout: op(B) is packed into panels
+ * NR columns wide, op(A) into panels MR rows high, and a register-blocked MR x NR micro-kernel (two
+ * vectors per row, FMA) runs over them, inside KC x NC and MC x KC cache blocks. The output is split
+ * between threads along its longer side; each thread owns its packing buffers. Every entry of C is summed
+ * over k in the same fixed order whatever the split, so results do not depend on the thread count.
+ */
+public final class VectorKernels implements Kernels {
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+  private static final int L = F.length();
+  static final int MR = 6;
+  static final int NR = 2 * L;
+  static final int KC = 256;
+  static final int MC = 96;
+  static final int NC = 4096;
+  /** Products smaller than this many multiply–adds run on the calling thread alone. */
+  private static final long PARALLEL_THRESHOLD = 1L << 18;
+
+  private final int threads;
+  private final ExecutorService pool;
+  private final Buffers[] buffers;
+
+  /** Packing space of one worker, allocated once. */
+  private static final class Buffers {
+    final float[] packA = new float[MC * KC];
+    final float[] packB = new float[KC * NC];
+    final float[] tile = new float[MR * NR];
+  }
+
+  public VectorKernels(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    this.threads = threads;
+    this.buffers = new Buffers[threads];
+    for (int i = 0; i < threads; i++) {
+      buffers[i] = new Buffers();
+    }
+    this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
+      Thread t = new Thread(r, "eqaug-gemm");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public String name() {
+    return "vector(" + F.vectorBitSize() + "-bit, " + threads + " thread" + (threads == 1 ? "" : "s") + ")";
+  }
+
+  @Override
+  public int threads() {
+    return threads;
+  }
+
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+
+  // ---------------------------------------------------------------- matrix product
+
+  @Override
+  public void gemm(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    if (m <= 0 || n <= 0) {
+      return;
+    }
+    if (k <= 0) {
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          int ci = cOff + i * ldc + j;
+          c[ci] = beta == 0 ? 0 : beta * c[ci];
+        }
+      }
+      return;
+    }
+    int parts = threads;
+    if ((long) m * n * k < PARALLEL_THRESHOLD) {
+      parts = 1;
+    }
+    boolean splitColumns = n >= m;
+    int unit = splitColumns ? NR : MR;
+    int extent = splitColumns ? n : m;
+    int units = (extent + unit - 1) / unit;
+    parts = Math.min(parts, units);
+    if (parts <= 1) {
+      gemmRange(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[0]);
+      return;
+    }
+    int per = (units + parts - 1) / parts * unit;
+    List<Future<?>> futures = new ArrayList<>(parts - 1);
+    for (int t = 1; t < parts; t++) {
+      int from = Math.min(extent, t * per);
+      int to = Math.min(extent, from + per);
+      if (from >= to) {
+        continue;
+      }
+      Buffers buf = buffers[t];
+      if (splitColumns) {
+        futures.add(pool.submit(() -> gemmRange(transA, transB, 0, m, from, to, k,
+            a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buf)));
+      } else {
+        futures.add(pool.submit(() -> gemmRange(transA, transB, from, to, 0, n, k,
+            a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buf)));
+      }
+    }
+    if (splitColumns) {
+      gemmRange(transA, transB, 0, m, 0, Math.min(per, n), k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[0]);
+    } else {
+      gemmRange(transA, transB, 0, Math.min(per, m), 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[0]);
+    }
+    for (Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted during a matrix product", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("matrix product failed", e.getCause());
+      }
+    }
+  }
+
+  private static void gemmRange(boolean ta, boolean tb, int i0, int i1, int j0, int j1, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc, Buffers buf) {
+    for (int jc = j0; jc < j1; jc += NC) {
+      int nc = Math.min(NC, j1 - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        float betaHere = pc == 0 ? beta : 1f;
+        packB(tb, b, bOff, ldb, pc, kc, jc, nc, buf.packB);
+        for (int ic = i0; ic < i1; ic += MC) {
+          int mc = Math.min(MC, i1 - ic);
+          packA(ta, a, aOff, lda, ic, mc, pc, kc, buf.packA);
+          for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int pb0 = (jr / NR) * NR * kc;
+            for (int ir = 0; ir < mc; ir += MR) {
+              int mr = Math.min(MR, mc - ir);
+              microKernel(kc, buf.packA, (ir / MR) * MR * kc, buf.packB, pb0,
+                  c, cOff + (ic + ir) * ldc + jc + jr, ldc, betaHere, mr, nr, buf.tile);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** op(A) rows ic..ic+mc, columns pc..pc+kc into MR-row panels, zero-padded. */
+  private static void packA(boolean ta, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] dst) {
+    for (int ir = 0; ir < mc; ir += MR) {
+      int base = (ir / MR) * MR * kc;
+      int rows = Math.min(MR, mc - ir);
+      if (!ta) {
+        for (int r = 0; r < rows; r++) {
+          int src = aOff + (ic + ir + r) * lda + pc;
+          for (int p = 0; p < kc; p++) {
+            dst[base + p * MR + r] = a[src + p];
+          }
+        }
+      } else {
+        for (int p = 0; p < kc; p++) {
+          int src = aOff + (pc + p) * lda + ic + ir;
+          int d = base + p * MR;
+          for (int r = 0; r < rows; r++) {
+            dst[d + r] = a[src + r];
+          }
+        }
+      }
+      if (rows < MR) {
+        for (int p = 0; p < kc; p++) {
+          for (int r = rows; r < MR; r++) {
+            dst[base + p * MR + r] = 0f;
+          }
+        }
+      }
+    }
+  }
+
+  /** op(B) rows pc..pc+kc, columns jc..jc+nc into NR-column panels, zero-padded. */
+  private static void packB(boolean tb, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] dst) {
+    for (int jr = 0; jr < nc; jr += NR) {
+      int base = (jr / NR) * NR * kc;
+      int cols = Math.min(NR, nc - jr);
+      if (!tb) {
+        for (int p = 0; p < kc; p++) {
+          System.arraycopy(b, bOff + (pc + p) * ldb + jc + jr, dst, base + p * NR, cols);
+        }
+      } else {
+        for (int j = 0; j < cols; j++) {
+          int src = bOff + (jc + jr + j) * ldb + pc;
+          for (int p = 0; p < kc; p++) {
+            dst[base + p * NR + j] = b[src + p];
+          }
+        }
+      }
+      if (cols < NR) {
+        for (int p = 0; p < kc; p++) {
+          for (int j = cols; j < NR; j++) {
+            dst[base + p * NR + j] = 0f;
+          }
+        }
+      }
+    }
+  }
+
+  /** C[0..mr, 0..nr] = packed A panel times packed B panel + beta C. */
+  private static void microKernel(int kc, float[] pa, int ia, float[] pb, int ib,
+      float[] c, int cIdx, int ldc, float beta, int mr, int nr, float[] tile) {
+    FloatVector c00 = FloatVector.zero(F);
+    FloatVector c01 = FloatVector.zero(F);
+    FloatVector c10 = FloatVector.zero(F);
+    FloatVector c11 = FloatVector.zero(F);
+    FloatVector c20 = FloatVector.zero(F);
+    FloatVector c21 = FloatVector.zero(F);
+    FloatVector c30 = FloatVector.zero(F);
+    FloatVector c31 = FloatVector.zero(F);
+    FloatVector c40 = FloatVector.zero(F);
+    FloatVector c41 = FloatVector.zero(F);
+    FloatVector c50 = FloatVector.zero(F);
+    FloatVector c51 = FloatVector.zero(F);
+    for (int p = 0; p < kc; p++, ia += MR, ib += NR) {
+      FloatVector b0 = FloatVector.fromArray(F, pb, ib);
+      FloatVector b1 = FloatVector.fromArray(F, pb, ib + L);
+      FloatVector av = FloatVector.broadcast(F, pa[ia]);
+      c00 = av.fma(b0, c00);
+      c01 = av.fma(b1, c01);
+      av = FloatVector.broadcast(F, pa[ia + 1]);
+      c10 = av.fma(b0, c10);
+      c11 = av.fma(b1, c11);
+      av = FloatVector.broadcast(F, pa[ia + 2]);
+      c20 = av.fma(b0, c20);
+      c21 = av.fma(b1, c21);
+      av = FloatVector.broadcast(F, pa[ia + 3]);
+      c30 = av.fma(b0, c30);
+      c31 = av.fma(b1, c31);
+      av = FloatVector.broadcast(F, pa[ia + 4]);
+      c40 = av.fma(b0, c40);
+      c41 = av.fma(b1, c41);
+      av = FloatVector.broadcast(F, pa[ia + 5]);
+      c50 = av.fma(b0, c50);
+      c51 = av.fma(b1, c51);
+    }
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    c40.intoArray(tile, 4 * NR);
+    c41.intoArray(tile, 4 * NR + L);
+    c50.intoArray(tile, 5 * NR);
+    c51.intoArray(tile, 5 * NR + L);
+    addTile(tile, c, cIdx, ldc, beta, mr, nr);
+  }
+
+  /**
+   * C[0..mr, 0..nr] = tile + beta C. Kept out of the micro-kernel so that no vector crosses a call
+   * (a vector passed to a method that is not inlined is boxed on the heap).
+   */
+  private static void addTile(float[] tile, float[] c, int cIdx, int ldc, float beta, int mr, int nr) {
+    for (int r = 0; r < mr; r++) {
+      int row = cIdx + r * ldc;
+      int t = r * NR;
+      int j = 0;
+      if (nr == NR) {
+        for (; j < NR; j += L) {
+          FloatVector v = FloatVector.fromArray(F, tile, t + j);
+          if (beta != 0) {
+            v = v.add(FloatVector.fromArray(F, c, row + j).mul(beta));
+          }
+          v.intoArray(c, row + j);
+        }
+      }
+      for (; j < nr; j++) {
+        float s = tile[t + j];
+        c[row + j] = beta == 0 ? s : s + beta * c[row + j];
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- elementwise
+
+  @Override
+  public void leakyRelu(float slope, float[] x, int xOff, float[] y, int yOff, int len) {
+    int i = 0;
+    for (int bound = F.loopBound(len); i < bound; i += L) {
+      FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+      VectorMask<Float> pos = v.compare(VectorOperators.GT, 0f);
+      v.mul(slope).blend(v, pos).intoArray(y, yOff + i);
+    }
+    for (; i < len; i++) {
+      float v = x[xOff + i];
+      y[yOff + i] = v > 0 ? v : slope * v;
+    }
+  }
+
+  @Override
+  public void leakyReluBackward(float slope, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int len) {
+    int i = 0;
+    for (int bound = F.loopBound(len); i < bound; i += L) {
+      VectorMask<Float> pos = FloatVector.fromArray(F, x, xOff + i).compare(VectorOperators.GT, 0f);
+      FloatVector g = FloatVector.fromArray(F, dy, dyOff + i);
+      g.mul(slope).blend(g, pos).intoArray(dx, dxOff + i);
+    }
+    for (; i < len; i++) {
+      float g = dy[dyOff + i];
+      dx[dxOff + i] = x[xOff + i] > 0 ? g : slope * g;
+    }
+  }
+
+  @Override
+  public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
+    int i = 0;
+    for (int bound = F.loopBound(len); i < bound; i += L) {
+      FloatVector.fromArray(F, y, yOff + i).add(FloatVector.fromArray(F, x, xOff + i).mul(alpha)).intoArray(y, yOff + i);
+    }
+    for (; i < len; i++) {
+      y[yOff + i] += alpha * x[xOff + i];
+    }
+  }
+
+  @Override
+  public void gather(float[] src, int srcOff, int[] map, float[] dst, int dstOff) {
+    int len = map.length;
+    int i = 0;
+    for (int bound = F.loopBound(len); i < bound; i += L) {
+      FloatVector.fromArray(F, src, srcOff, map, i).intoArray(dst, dstOff + i);
+    }
+    for (; i < len; i++) {
+      dst[dstOff + i] = src[srcOff + map[i]];
+    }
+  }
+
+  // ---------------------------------------------------------------- reductions in double
+
+  @Override
+  public double sumSquaredDifference(float[] a, int aOff, float[] b, int bOff, int len) {
+    DoubleVector acc = DoubleVector.zero(D);
+    int i = 0;
+    for (int bound = F.loopBound(len); i < bound; i += L) {
+      FloatVector d = FloatVector.fromArray(F, a, aOff + i).sub(FloatVector.fromArray(F, b, bOff + i));
+      acc = squaresInto(d, acc);
+    }
+    double s = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < len; i++) {
+      double d = (double) a[aOff + i] - b[bOff + i];
+      s += d * d;
+    }
+    return s;
+  }
+
+  @Override
+  public double sumSquares(float[] a, int off, int len) {
+    DoubleVector acc = DoubleVector.zero(D);
+    int i = 0;
+    for (int bound = F.loopBound(len); i < bound; i += L) {
+      acc = squaresInto(FloatVector.fromArray(F, a, off + i), acc);
+    }
+    double s = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < len; i++) {
+      double v = a[off + i];
+      s += v * v;
+    }
+    return s;
+  }
+
+  @Override
+  public double dot(float[] a, int aOff, float[] b, int bOff, int len) {
+    DoubleVector acc = DoubleVector.zero(D);
+    int i = 0;
+    for (int bound = F.loopBound(len); i < bound; i += L) {
+      FloatVector x = FloatVector.fromArray(F, a, aOff + i);
+      FloatVector y = FloatVector.fromArray(F, b, bOff + i);
+      for (int part = 0; part < 2; part++) {
+        DoubleVector xd = (DoubleVector) x.convertShape(VectorOperators.F2D, D, part);
+        DoubleVector yd = (DoubleVector) y.convertShape(VectorOperators.F2D, D, part);
+        acc = xd.fma(yd, acc);
+      }
+    }
+    double s = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < len; i++) {
+      s += (double) a[aOff + i] * b[bOff + i];
+    }
+    return s;
+  }
+
+  /** The float lanes of v, widened to double (exact), squared and added to acc. */
+  private static DoubleVector squaresInto(FloatVector v, DoubleVector acc) {
+    for (int part = 0; part < 2; part++) {
+      DoubleVector d = (DoubleVector) v.convertShape(VectorOperators.F2D, D, part);
+      acc = d.fma(d, acc);
+    }
+    return acc;
+  }
+}

@@ -1,0 +1,42 @@
+package eqaug.space;
+
+import eqaug.group.GroupElement;
+import eqaug.group.PermutationAction;
+
+/**
+ * A hidden space X_i = (R^d)^c of the paper: {@code channels} copies of R^d, each acted on by the same
+ * permutation action. Vectors are stored channel-major: entry (channel, position) at channel * d + position.
+ */
+public record FieldSpace(PermutationAction action, int channels) {
+  public FieldSpace {
+    if (channels <= 0) {
+      throw new IllegalArgumentException("channels must be positive: " + channels);
+    }
+  }
+
+  /** d, the size of one channel. */
+  public int positions() {
+    return action.dim();
+  }
+
+  public int dim() {
+    return channels * action.dim();
+  }
+
+  /** The gather map of rho(g) on the whole space: (rho(g) x)[i] = x[map[i]]. */
+  public int[] gather(GroupElement g) {
+    int d = positions();
+    int[] one = action.gather(g);
+    int[] map = new int[dim()];
+    for (int c = 0; c < channels; c++) {
+      for (int p = 0; p < d; p++) {
+        map[c * d + p] = c * d + one[p];
+      }
+    }
+    return map;
+  }
+
+  public String describe() {
+    return channels + " x (" + action.describe() + ")";
+  }
+}

@@ -1,0 +1,40 @@
+package eqaug.train;
+
+import java.util.SplittableRandom;
+
+/**
+ * The independent random streams of one experiment, each a pure function of (seed, purpose, run), so a
+ * run's numbers do not depend on which runs or strategies were executed before it, nor on threads.
+ */
+public record RandomStreams(long seed) {
+  private static final long DATA = 0x64617461L;
+  private static final long INIT = 0x696e6974L;
+  private static final long AUGMENT = 0x61756720L;
+
+  /** The data set (shared by all runs). */
+  public SplittableRandom data() {
+    return stream(DATA, 0);
+  }
+
+  /** Run r's initial weights A^0. */
+  public SplittableRandom init(int run) {
+    return stream(INIT, run);
+  }
+
+  /** Run r's group draws for AUGMENTED. */
+  public SplittableRandom augment(int run) {
+    return stream(AUGMENT, run);
+  }
+
+  private SplittableRandom stream(long purpose, long run) {
+    return new SplittableRandom(mix(mix(seed ^ mix(purpose)) + run));
+  }
+
+  /** SplitMix64's finaliser: a bijection that scrambles nearby inputs apart. */
+  static long mix(long z) {
+    z += 0x9e3779b97f4a7c15L;
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+}
