@@ -73,7 +73,7 @@ abstract class ExperimentCommand implements Callable<Integer> {
       throw e;
     }
     save(folder, exp, protocol, outcome, "complete", started);
-    return Summary.of(outcome.records);
+    return Summary.of(outcome.records, outcome.runs);
   }
 
   private void save(ResultsFolder folder, Experiment exp, Protocol protocol, ExperimentRunner.Outcome soFar,

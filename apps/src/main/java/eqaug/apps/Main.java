@@ -55,9 +55,16 @@ public final class Main implements Runnable {
     System.setProperty("eqaug.cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
     CommandLine cl = new CommandLine(new Main());
     cl.setParameterExceptionHandler((ex, a) -> {
-      PrintWriter err = ex.getCommandLine().getErr();
-      err.println(ex.getCommandLine().getCommandName() + ": " + ex.getMessage()
-          + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+      CommandLine where = ex.getCommandLine();
+      PrintWriter err = where.getErr();
+      String name = where.getCommandSpec().qualifiedName();
+      String message = ex.getMessage();
+      if (ex instanceof CommandLine.UnmatchedArgumentException u && where.getParent() == null
+          && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+        message = "unknown command '" + u.getUnmatched().get(0) + "' (commands: "
+            + String.join(", ", where.getSubcommands().keySet()) + ")";
+      }
+      err.println(name + ": " + message + " (see '" + name + " --help')");
       err.flush();
       return USAGE;
     });

@@ -13,6 +13,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 final class Progress implements AutoCloseable {
   private final ProgressBar bar;
   private final PrintStream log;
+  private final PrintStream warnings;
   private final long total;
   private final long started = System.nanoTime();
   private long done;
@@ -21,6 +22,7 @@ final class Progress implements AutoCloseable {
   Progress(String task, long total, PrintStream log, boolean quiet) {
     this.total = total;
     this.log = quiet ? null : log;
+    this.warnings = log;
     if (!quiet && Terminal.interactive()) {
       bar = new ProgressBarBuilder()
           .setTaskName(task)
@@ -56,9 +58,7 @@ final class Progress implements AutoCloseable {
 
   /** A line that must be seen (a diverged run), printed without breaking the bar. */
   void warn(String text) {
-    if (log != null) {
-      log.println((bar != null ? "\n" : "") + "warning: " + text);
-    }
+    warnings.println((bar != null ? "\n" : "") + "warning: " + text);
   }
 
   @Override

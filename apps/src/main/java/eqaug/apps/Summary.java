@@ -4,7 +4,10 @@ import eqaug.train.EpochRecord;
 import eqaug.train.Strategy;
 import java.io.PrintStream;
 import java.util.EnumMap;
+import eqaug.train.RunOutcome;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -14,16 +17,29 @@ final class Summary {
   final Map<Strategy, Double> meanDistE = new EnumMap<>(Strategy.class);
   final Map<Strategy, Integer> runs = new EnumMap<>(Strategy.class);
 
-  static Summary of(List<EpochRecord> records) {
+  final Map<Strategy, Integer> diverged = new EnumMap<>(Strategy.class);
+
+  /** Means over the runs that finished; runs that diverged are counted apart. */
+  static Summary of(List<EpochRecord> records, List<RunOutcome> outcomes) {
+    Set<String> failed = new HashSet<>();
+    Summary s = new Summary();
+    for (RunOutcome o : outcomes) {
+      if (o.diverged()) {
+        failed.add(o.run() + "/" + o.strategy());
+        s.diverged.merge(o.strategy(), 1, Integer::sum);
+      }
+    }
     Map<String, EpochRecord> last = new HashMap<>();
     for (EpochRecord r : records) {
       String key = r.run() + "/" + r.strategy();
+      if (failed.contains(key)) {
+        continue;
+      }
       EpochRecord prev = last.get(key);
       if (prev == null || r.epoch() > prev.epoch()) {
         last.put(key, r);
       }
     }
-    Summary s = new Summary();
     for (EpochRecord r : last.values()) {
       s.meanDistInit.merge(r.strategy(), r.totalDistInit(), Double::sum);
       s.meanDistE.merge(r.strategy(), r.totalDistE(), Double::sum);
@@ -48,8 +64,11 @@ final class Summary {
     out.println(title);
     out.printf("  %-12s %5s %22s %22s%n", "strategy", "runs", "mean final ||A-A0||", "mean final ||A_E⊥||");
     for (Strategy st : ExperimentRunner.STRATEGIES) {
+      String note = diverged.containsKey(st) ? "  (" + diverged.get(st) + " diverged, left out)" : "";
       if (runs.containsKey(st)) {
-        out.printf("  %-12s %5d %22.6e %22.6e%n", st, runs.get(st), meanDistInit.get(st), meanDistE.get(st));
+        out.printf("  %-12s %5d %22.6e %22.6e%s%n", st, runs.get(st), meanDistInit.get(st), meanDistE.get(st), note);
+      } else if (!note.isEmpty()) {
+        out.printf("  %-12s %5d %22s %22s%s%n", st, 0, "-", "-", note);
       }
     }
     double ratio = nominalOverAugmented();
