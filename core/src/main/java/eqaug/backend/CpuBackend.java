@@ -33,7 +33,7 @@ public final class CpuBackend implements Backend {
   @Override
   public TrainingEngine open(Architecture arch, Dataset data, TrainConfig cfg, int threads) {
     Kernels kernels = new VectorKernels(threads);
-    Network net = new Network(arch, kernels, Math.min(cfg.batch(), data.size()));
+    Network net = new Network(arch, kernels, Trainer.rowsPerStep(cfg, data.size()));
     Trainer trainer = new Trainer(net, data, cfg);
     return new TrainingEngine() {
       @Override

@@ -361,8 +361,14 @@ public final class VectorKernels implements Kernels {
     DoubleVector acc = DoubleVector.zero(D);
     int i = 0;
     for (int bound = F.loopBound(len); i < bound; i += L) {
-      FloatVector d = FloatVector.fromArray(F, a, aOff + i).sub(FloatVector.fromArray(F, b, bOff + i));
-      acc = squaresInto(d, acc);
+      FloatVector x = FloatVector.fromArray(F, a, aOff + i);
+      FloatVector y = FloatVector.fromArray(F, b, bOff + i);
+      for (int part = 0; part < 2; part++) {
+        // Subtract in double: the difference of two floats is exact there, not in float.
+        DoubleVector d = ((DoubleVector) x.convertShape(VectorOperators.F2D, D, part))
+            .sub((DoubleVector) y.convertShape(VectorOperators.F2D, D, part));
+        acc = d.fma(d, acc);
+      }
     }
     double s = acc.reduceLanes(VectorOperators.ADD);
     for (; i < len; i++) {

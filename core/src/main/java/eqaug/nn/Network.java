@@ -4,8 +4,11 @@ import eqaug.kernel.Kernels;
 import java.util.Arrays;
 
 /**
- * Forward and hand-written backward passes of an {@link Architecture} on mini-batches of at most
- * {@code maxBatch} samples. Activations are row-major (sample, feature) float arrays allocated once;
+ * Forward and hand-written backward passes of an {@link Architecture} on up to {@code maxBatch} samples
+ * at once, split into mini-batches ("segments"): batch norm takes its statistics over one mini-batch and
+ * the loss is the mini-batch mean, exactly as if each mini-batch ran alone, while the linear layers see all
+ * rows in one matrix product (25-sample mini-batches become products with hundreds of rows, which the
+ * GEMM runs near its peak). Activations are row-major (sample, feature) float arrays allocated once;
  * statistics and losses accumulate in double. Not thread-safe: one network per training run.
  */
 public final class Network {
@@ -42,6 +45,7 @@ public final class Network {
     g = new float[n + 1][];
     normalised = new float[n][];
     invStd = new double[n][];
+    // invStd[s] holds one value per (mini-batch, channel); there are at most maxBatch mini-batches.
     dims[0] = arch.input().dim();
     int first = -1;
     for (int s = 0; s < n; s++) {
@@ -54,7 +58,7 @@ public final class Network {
         dims[s + 1] = dims[s];
         paramOffset[s] = layout.norm(b).offset();
         normalised[s] = new float[maxBatch * dims[s]];
-        invStd[s] = new double[b.channels()];
+        invStd[s] = new double[maxBatch * b.channels()];
         first = first < 0 ? s : first;
       } else {
         dims[s + 1] = dims[s];
@@ -85,6 +89,7 @@ public final class Network {
 
   /** Phi_A's logits (before the loss's sigmoid or softmax) for {@code batch} inputs; a fresh copy. */
   public float[] logits(float[] params, float[] x, int xOff, int batch) {
+    segment = batch;
     forward(params, x, xOff, batch);
     return Arrays.copyOf(h[stages.length], batch * dims[stages.length]);
   }
@@ -95,12 +100,29 @@ public final class Network {
    */
   public void step(float[] params, float[] x, int xOff, float[] y, int yOff, int batch,
       float[] grad, float weight, LossTally tally) {
-    forward(params, x, xOff, batch);
-    loss(y, yOff, batch, weight, grad != null, tally);
+    step(params, x, xOff, y, yOff, batch, batch, grad, weight, tally);
+  }
+
+  /**
+   * {@code rows} samples taken as consecutive mini-batches of {@code segment} samples (the last may be
+   * shorter): the same as calling the one-mini-batch {@link #step} on each in turn, with one tally entry
+   * and {@code weight} times its mean-loss gradient per mini-batch.
+   */
+  public void step(float[] params, float[] x, int xOff, float[] y, int yOff, int rows, int segment,
+      float[] grad, float weight, LossTally tally) {
+    if (segment < 1) {
+      throw new IllegalArgumentException("mini-batch size must be positive: " + segment);
+    }
+    this.segment = segment;
+    forward(params, x, xOff, rows);
+    loss(y, yOff, rows, weight, grad != null, tally);
     if (grad != null) {
-      backward(params, batch, grad);
+      backward(params, rows, grad);
     }
   }
+
+  /** The mini-batch size of the current step; batch norm and the loss work per mini-batch. */
+  private int segment = Integer.MAX_VALUE;
 
   private void forward(float[] params, float[] x, int xOff, int batch) {
     if (batch < 1 || batch > maxBatch) {
@@ -148,112 +170,119 @@ public final class Network {
     return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
   }
 
-  private void normForward(int s, BatchNorm b, float[] params, int batch) {
+  private void normForward(int s, BatchNorm b, float[] params, int rows) {
     float[] x = h[s];
     float[] y = h[s + 1];
     float[] xhat = normalised[s];
     int c = b.channels();
     int p = b.positions();
     int width = c * p;
-    double count = (double) batch * p;
     int off = paramOffset[s];
-    for (int ch = 0; ch < c; ch++) {
-      double sum = 0;
-      for (int n = 0; n < batch; n++) {
-        int base = n * width + ch * p;
-        for (int q = 0; q < p; q++) {
-          sum += x[base + q];
+    for (int from = 0, seg = 0; from < rows; from += segment, seg++) {
+      int to = Math.min(rows, from + segment);
+      double count = (double) (to - from) * p;
+      for (int ch = 0; ch < c; ch++) {
+        double sum = 0;
+        for (int n = from; n < to; n++) {
+          int base = n * width + ch * p;
+          for (int q = 0; q < p; q++) {
+            sum += x[base + q];
+          }
         }
-      }
-      double mean = sum / count;
-      double var = 0;
-      for (int n = 0; n < batch; n++) {
-        int base = n * width + ch * p;
-        for (int q = 0; q < p; q++) {
-          double d = x[base + q] - mean;
-          var += d * d;
+        double mean = sum / count;
+        double var = 0;
+        for (int n = from; n < to; n++) {
+          int base = n * width + ch * p;
+          for (int q = 0; q < p; q++) {
+            double d = x[base + q] - mean;
+            var += d * d;
+          }
         }
-      }
-      double inv = 1 / Math.sqrt(var / count + BatchNorm.EPS);
-      invStd[s][ch] = inv;
-      float gamma = params[off + ch];
-      float beta = params[off + c + ch];
-      for (int n = 0; n < batch; n++) {
-        int base = n * width + ch * p;
-        for (int q = 0; q < p; q++) {
-          float xn = (float) ((x[base + q] - mean) * inv);
-          xhat[base + q] = xn;
-          y[base + q] = gamma * xn + beta;
+        double inv = 1 / Math.sqrt(var / count + BatchNorm.EPS);
+        invStd[s][seg * c + ch] = inv;
+        float gamma = params[off + ch];
+        float beta = params[off + c + ch];
+        for (int n = from; n < to; n++) {
+          int base = n * width + ch * p;
+          for (int q = 0; q < p; q++) {
+            float xn = (float) ((x[base + q] - mean) * inv);
+            xhat[base + q] = xn;
+            y[base + q] = gamma * xn + beta;
+          }
         }
       }
     }
   }
 
-  private void loss(float[] y, int yOff, int batch, float weight, boolean wantGrad, LossTally tally) {
+  private void loss(float[] y, int yOff, int rows, float weight, boolean wantGrad, LossTally tally) {
+    for (int from = 0; from < rows; from += segment) {
+      segmentLoss(y, yOff, from, Math.min(rows, from + segment), weight, wantGrad, tally);
+    }
+  }
+
+  /** The mean loss of samples from..to (one mini-batch), and weight times its gradient in g. */
+  private void segmentLoss(float[] y, int yOff, int from, int to, float weight, boolean wantGrad, LossTally tally) {
     int n = stages.length;
     float[] z = h[n];
     float[] dz = g[n];
     int width = dims[n];
+    int batch = to - from;
     double lossSum = 0;
     double correct = 0;
     long entries;
     double scale = (double) weight / batch;
     Loss lossFn = arch.loss();
     if (lossFn instanceof Loss.SigmoidBce bce) {
-      {
-        double perPosition = 1.0 / bce.positions();
-        for (int i = 0; i < batch * width; i++) {
-          double zi = z[i];
-          double yi = y[yOff + i];
-          lossSum += perPosition * (Math.max(zi, 0) - zi * yi + Math.log1p(Math.exp(-Math.abs(zi))));
-          if ((zi > 0) == (yi > 0.5)) {
-            correct++;
-          }
-          if (wantGrad) {
-            dz[i] = (float) (scale * perPosition * (sigmoid(zi) - yi));
-          }
+      double perPosition = 1.0 / bce.positions();
+      for (int i = from * width; i < to * width; i++) {
+        double zi = z[i];
+        double yi = y[yOff + i];
+        lossSum += perPosition * (Math.max(zi, 0) - zi * yi + Math.log1p(Math.exp(-Math.abs(zi))));
+        if ((zi > 0) == (yi > 0.5)) {
+          correct++;
         }
-        entries = (long) batch * width;
+        if (wantGrad) {
+          dz[i] = (float) (scale * perPosition * (sigmoid(zi) - yi));
+        }
       }
+      entries = (long) batch * width;
     } else {
-      {
-        for (int s = 0; s < batch; s++) {
-          int base = s * width;
-          double max = Double.NEGATIVE_INFINITY;
-          int argmax = 0;
-          int label = 0;
-          for (int c = 0; c < width; c++) {
-            if (z[base + c] > max) {
-              max = z[base + c];
-              argmax = c;
-            }
-            if (y[yOff + base + c] > y[yOff + base + label]) {
-              label = c;
-            }
+      for (int s = from; s < to; s++) {
+        int base = s * width;
+        double max = Double.NEGATIVE_INFINITY;
+        int argmax = 0;
+        int label = 0;
+        for (int c = 0; c < width; c++) {
+          if (z[base + c] > max) {
+            max = z[base + c];
+            argmax = c;
           }
-          double sumExp = 0;
-          for (int c = 0; c < width; c++) {
-            sumExp += Math.exp(z[base + c] - max);
-          }
-          double lse = max + Math.log(sumExp);
-          double mass = 0;
-          for (int c = 0; c < width; c++) {
-            double yc = y[yOff + base + c];
-            lossSum += yc * (lse - z[base + c]);
-            mass += yc;
-          }
-          if (argmax == label) {
-            correct++;
-          }
-          if (wantGrad) {
-            for (int c = 0; c < width; c++) {
-              double p = Math.exp(z[base + c] - lse);
-              dz[base + c] = (float) (scale * (mass * p - y[yOff + base + c]));
-            }
+          if (y[yOff + base + c] > y[yOff + base + label]) {
+            label = c;
           }
         }
-        entries = batch;
+        double sumExp = 0;
+        for (int c = 0; c < width; c++) {
+          sumExp += Math.exp(z[base + c] - max);
+        }
+        double lse = max + Math.log(sumExp);
+        double mass = 0;
+        for (int c = 0; c < width; c++) {
+          double yc = y[yOff + base + c];
+          lossSum += yc * (lse - z[base + c]);
+          mass += yc;
+        }
+        if (argmax == label) {
+          correct++;
+        }
+        if (wantGrad) {
+          for (int c = 0; c < width; c++) {
+            double p = Math.exp(z[base + c] - lse);
+            dz[base + c] = (float) (scale * (mass * p - y[yOff + base + c]));
+          }
+        }
       }
+      entries = batch;
     }
     tally.addBatch(lossSum / batch, correct, entries);
   }
@@ -302,38 +331,40 @@ public final class Network {
     }
   }
 
-  private void normBackward(int s, BatchNorm b, float[] params, int batch, float[] grad, boolean needInput) {
+  private void normBackward(int s, BatchNorm b, float[] params, int rows, float[] grad, boolean needInput) {
     float[] dy = g[s + 1];
     float[] dx = g[s];
     float[] xhat = normalised[s];
     int c = b.channels();
     int p = b.positions();
     int width = c * p;
-    double count = (double) batch * p;
     int off = paramOffset[s];
-    for (int ch = 0; ch < c; ch++) {
-      double sumDy = 0;
-      double sumDyX = 0;
-      for (int n = 0; n < batch; n++) {
-        int base = n * width + ch * p;
-        for (int q = 0; q < p; q++) {
-          sumDy += dy[base + q];
-          sumDyX += (double) dy[base + q] * xhat[base + q];
+    for (int from = 0, seg = 0; from < rows; from += segment, seg++) {
+      int to = Math.min(rows, from + segment);
+      double count = (double) (to - from) * p;
+      for (int ch = 0; ch < c; ch++) {
+        double sumDy = 0;
+        double sumDyX = 0;
+        for (int n = from; n < to; n++) {
+          int base = n * width + ch * p;
+          for (int q = 0; q < p; q++) {
+            sumDy += dy[base + q];
+            sumDyX += (double) dy[base + q] * xhat[base + q];
+          }
         }
-      }
-      grad[off + ch] += (float) sumDyX;
-      grad[off + c + ch] += (float) sumDy;
-      if (!needInput) {
-        continue;
-      }
-      double gamma = params[off + ch];
-      double k = gamma * invStd[s][ch];
-      double meanDy = sumDy / count;
-      double meanDyX = sumDyX / count;
-      for (int n = 0; n < batch; n++) {
-        int base = n * width + ch * p;
-        for (int q = 0; q < p; q++) {
-          dx[base + q] = (float) (k * (dy[base + q] - meanDy - xhat[base + q] * meanDyX));
+        grad[off + ch] += (float) sumDyX;
+        grad[off + c + ch] += (float) sumDy;
+        if (!needInput) {
+          continue;
+        }
+        double k = params[off + ch] * invStd[s][seg * c + ch];
+        double meanDy = sumDy / count;
+        double meanDyX = sumDyX / count;
+        for (int n = from; n < to; n++) {
+          int base = n * width + ch * p;
+          for (int q = 0; q < p; q++) {
+            dx[base + q] = (float) (k * (dy[base + q] - meanDy - xhat[base + q] * meanDyX));
+          }
         }
       }
     }

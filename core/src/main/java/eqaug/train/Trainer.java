@@ -31,6 +31,8 @@ public final class Trainer {
   private final float[] yAug;
   private final LossTally tally = new LossTally();
   private final int batches;
+  /** Mini-batches run together in one network step (same results, larger matrix products). */
+  private final int batchesPerStep;
   private final List<String> layerNames = new ArrayList<>();
 
   public Trainer(Network net, Dataset data, TrainConfig cfg) {
@@ -50,14 +52,25 @@ public final class Trainer {
     if (batch > net.maxBatch()) {
       throw new IllegalArgumentException("batch " + batch + " exceeds the network's " + net.maxBatch());
     }
+    this.batchesPerStep = Math.max(1, net.maxBatch() / cfg.batch());
+    int rows = Math.min(batchesPerStep * cfg.batch(), data.size());
     this.targetsMove = !outSpace.action().isTrivial();
-    this.xAug = new float[batch * inSpace.dim()];
-    this.yAug = targetsMove ? new float[batch * outSpace.dim()] : null;
+    this.xAug = new float[rows * inSpace.dim()];
+    this.yAug = targetsMove ? new float[rows * outSpace.dim()] : null;
     this.batches = (data.size() + cfg.batch() - 1) / cfg.batch();
     for (ParameterLayout.LayerView v : layout.layers()) {
       layerNames.add(v.name());
     }
   }
+
+  /** Rows a network should take per step for this protocol: whole mini-batches, about {@value #STEP_ROWS} rows. */
+  public static int rowsPerStep(TrainConfig cfg, int samples) {
+    int perStep = Math.max(1, STEP_ROWS / cfg.batch());
+    return Math.min(perStep * cfg.batch(), Math.max(samples, 1));
+  }
+
+  /** Rows per network step: enough for the matrix products to run near peak, little memory. */
+  public static final int STEP_ROWS = 256;
 
   /** Trains one run with one strategy from A^0, reporting every epoch (0 to epochs) to the listener. */
   public RunOutcome run(int run, Strategy strategy, float[] a0, RandomGenerator augRng, TrainingListener listener) {
@@ -118,45 +131,47 @@ public final class Trainer {
     tally.reset();
     int in = data.inputDim();
     int out = data.targetDim();
-    for (int b = 0; b < batches; b++) {
-      int from = b * cfg.batch();
-      int len = Math.min(cfg.batch(), data.size() - from);
-      net.step(a, data.inputs(), from * in, data.targets(), from * out, len, grad, weight, tally);
+    int step = batchesPerStep * cfg.batch();
+    for (int from = 0; from < data.size(); from += step) {
+      int rows = Math.min(step, data.size() - from);
+      net.step(a, data.inputs(), from * in, data.targets(), from * out, rows, cfg.batch(), grad, weight, tally);
     }
     return tally;
   }
 
-  /** One pass with each mini-batch moved by its own Haar-random group element. */
+  /** One pass with each mini-batch moved by its own Haar-random group element (drawn in mini-batch order). */
   public LossTally augmentedPass(float[] a, float[] grad, float weight, RandomGenerator rng) {
     tally.reset();
     Group group = inSpace.action().group();
-    int in = data.inputDim();
     int out = data.targetDim();
-    for (int b = 0; b < batches; b++) {
-      int from = b * cfg.batch();
-      int len = Math.min(cfg.batch(), data.size() - from);
-      GroupElement g = group.sample(rng);
-      moveBatch(g, from, len);
+    int step = batchesPerStep * cfg.batch();
+    for (int from = 0; from < data.size(); from += step) {
+      int rows = Math.min(step, data.size() - from);
+      for (int b = 0; b < rows; b += cfg.batch()) {
+        moveBatch(group.sample(rng), from + b, Math.min(cfg.batch(), rows - b), b);
+      }
       float[] y = targetsMove ? yAug : data.targets();
       int yOff = targetsMove ? 0 : from * out;
-      net.step(a, xAug, 0, y, yOff, len, grad, weight, tally);
+      net.step(a, xAug, 0, y, yOff, rows, cfg.batch(), grad, weight, tally);
     }
-    assert in > 0;
     return tally;
   }
 
-  /** Writes rho_X(g) x (and rho_Y(g) y when Y carries an action) of samples from..from+len to the scratch buffers. */
-  public void moveBatch(GroupElement g, int from, int len) {
+  /**
+   * Writes rho_X(g) x (and rho_Y(g) y when Y carries an action) of samples from..from+len to rows
+   * row..row+len of the scratch buffers.
+   */
+  private void moveBatch(GroupElement g, int from, int len, int row) {
     int in = data.inputDim();
     int[] xMap = inSpace.gather(g);
     for (int i = 0; i < len; i++) {
-      kernels.gather(data.inputs(), (from + i) * in, xMap, xAug, i * in);
+      kernels.gather(data.inputs(), (from + i) * in, xMap, xAug, (row + i) * in);
     }
     if (targetsMove) {
       int out = data.targetDim();
       int[] yMap = outSpace.gather(g);
       for (int i = 0; i < len; i++) {
-        kernels.gather(data.targets(), (from + i) * out, yMap, yAug, i * out);
+        kernels.gather(data.targets(), (from + i) * out, yMap, yAug, (row + i) * out);
       }
     }
   }
