@@ -370,7 +370,7 @@ public final class VectorKernels implements Kernels {
         acc = d.fma(d, acc);
       }
     }
-    double s = acc.reduceLanes(VectorOperators.ADD);
+    double s = sumLanes(acc);
     for (; i < len; i++) {
       double d = (double) a[aOff + i] - b[bOff + i];
       s += d * d;
@@ -385,7 +385,7 @@ public final class VectorKernels implements Kernels {
     for (int bound = F.loopBound(len); i < bound; i += L) {
       acc = squaresInto(FloatVector.fromArray(F, a, off + i), acc);
     }
-    double s = acc.reduceLanes(VectorOperators.ADD);
+    double s = sumLanes(acc);
     for (; i < len; i++) {
       double v = a[off + i];
       s += v * v;
@@ -406,9 +406,23 @@ public final class VectorKernels implements Kernels {
         acc = xd.fma(yd, acc);
       }
     }
-    double s = acc.reduceLanes(VectorOperators.ADD);
+    double s = sumLanes(acc);
     for (; i < len; i++) {
       s += (double) a[aOff + i] * b[bOff + i];
+    }
+    return s;
+  }
+
+  /**
+   * The lanes of acc added left to right. (reduceLanes leaves the order open, and the interpreter and the
+   * JIT-compiled code were seen to differ in the last bits: a run must be a function of its seed.)
+   */
+  private static double sumLanes(DoubleVector acc) {
+    double[] lanes = new double[D.length()];
+    acc.intoArray(lanes, 0);
+    double s = 0;
+    for (double v : lanes) {
+      s += v;
     }
     return s;
   }
