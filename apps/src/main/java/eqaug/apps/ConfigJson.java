@@ -55,6 +55,7 @@ final class ConfigJson {
         }
       }
       m.put("diverged", diverged);
+      m.put("initial_norms", outcome.initialNorms);
     }
     return m;
   }

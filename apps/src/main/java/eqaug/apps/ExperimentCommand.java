@@ -2,18 +2,14 @@ package eqaug.apps;
 
 import eqaug.backend.Backend;
 import eqaug.train.TrainConfig;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 
 /**
  * One experiment end to end: check the options and the results folder, build the data, train every run
- * and strategy with progress, write config.json and metrics.csv (after every finished run, atomically) and
- * print the summary table.
+ * and strategy with progress, write config.json, metrics.csv (after every finished run, atomically) and the
+ * figure, and print the summary table.
  */
 abstract class ExperimentCommand implements Callable<Integer> {
   @Mixin
@@ -26,13 +22,22 @@ abstract class ExperimentCommand implements Callable<Integer> {
 
   abstract String name();
 
+  /** Whether the figure gets the paper's second, zoomed panel. */
+  boolean zoomPanel() {
+    return true;
+  }
+
   Protocol protocol() {
+    return protocol(defaults(options.scale), options);
+  }
+
+  /** The scale's protocol with the options the user gave. */
+  static Protocol protocol(Protocol d, ExperimentOptions options) {
     options.validate();
-    Protocol d = defaults(options.scale);
     TrainConfig t = d.train();
     return new Protocol(
         ExperimentOptions.or(options.runs, d.runs()),
-        d.samples(),
+        ExperimentOptions.or(options.samples, d.samples()),
         new TrainConfig(
             ExperimentOptions.or(options.epochs, t.epochs()),
             ExperimentOptions.or(options.lr, t.lr()),
@@ -50,45 +55,11 @@ abstract class ExperimentCommand implements Callable<Integer> {
         ? ResultsFolder.createDefault(name())
         : ResultsFolder.open(options.out, "--out");
     Experiment exp = create(protocol);
-    Summary summary = runInto(exp, protocol, backend, folder, out);
-    summary.print(out, exp.title() + " — results in " + folder.path());
+    ExperimentSession.Result result;
+    try (Progress progress = new Progress(exp.name(), ExperimentRunner.work(exp, protocol), System.err, options.quiet)) {
+      result = new ExperimentSession(options, backend).run(exp, protocol, folder, progress, out, zoomPanel());
+    }
+    result.summary().print(out, exp.title() + " — results in " + folder.path());
     return 0;
-  }
-
-  /** Trains and writes one experiment's results into the folder; shared with reproduce. */
-  Summary runInto(Experiment exp, Protocol protocol, Backend backend, ResultsFolder folder, PrintStream out) {
-    Instant started = Instant.now();
-    int threads = options.threads();
-    String scale = options.scale.name();
-    out.printf("%s%n  %d runs x 3 strategies, %d epochs, N_aug %d, lr %g, batch %d, %d samples, seed %d, %d thread%s%n",
-        exp.title(), protocol.runs(), protocol.train().epochs(), protocol.train().naug(), protocol.train().lr(),
-        protocol.train().batch(), exp.data().size(), protocol.seed(), threads, threads == 1 ? "" : "s");
-    write(folder, "config.json", Json.write(ConfigJson.build(exp, protocol, scale, threads, options.device, null, "running", started)));
-    ExperimentRunner.Outcome outcome;
-    try (Progress progress = new Progress(exp.name(), ExperimentRunner.passes(protocol), System.err, options.quiet)) {
-      outcome = ExperimentRunner.run(exp, protocol, backend, threads, progress, soFar -> save(folder, exp, protocol, soFar, "partial", started));
-    } catch (RuntimeException e) {
-      write(folder, "config.json", Json.write(ConfigJson.build(exp, protocol, scale, threads, options.device, null,
-          "failed: " + e, started)));
-      throw e;
-    }
-    save(folder, exp, protocol, outcome, "complete", started);
-    return Summary.of(outcome.records, outcome.runs);
-  }
-
-  private void save(ResultsFolder folder, Experiment exp, Protocol protocol, ExperimentRunner.Outcome soFar,
-      String status, Instant started) {
-    write(folder, "metrics.csv", MetricsCsv.format(soFar.records));
-    Map<String, Object> cfg = ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device,
-        soFar, status, started);
-    write(folder, "config.json", Json.write(cfg));
-  }
-
-  static void write(ResultsFolder folder, String name, String content) {
-    try {
-      folder.write(name, content);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + folder.path().resolve(name) + ": " + e.getMessage(), e);
-    }
   }
 }

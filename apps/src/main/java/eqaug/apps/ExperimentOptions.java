@@ -26,6 +26,9 @@ final class ExperimentOptions {
   @Option(names = "--batch", paramLabel = "N", description = "Mini-batch size.")
   Integer batch;
 
+  @Option(names = "--samples", paramLabel = "N", description = "Data-set size: graphs, images (the first N) or shapes.")
+  Integer samples;
+
   @Option(names = "--seed", paramLabel = "S", description = "Seed of data, A^0 and group draws (default: ${DEFAULT-VALUE}).")
   long seed = 1;
 
@@ -51,6 +54,7 @@ final class ExperimentOptions {
     positive("--epochs", epochs);
     positive("--naug", naug);
     positive("--batch", batch);
+    positive("--samples", samples);
     positive("--threads", threads);
     if (lr != null && !(lr > 0 && Double.isFinite(lr))) {
       throw new UsageException("--lr must be a positive finite number, got " + lr);

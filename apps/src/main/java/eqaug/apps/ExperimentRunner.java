@@ -28,6 +28,8 @@ final class ExperimentRunner {
     final List<EpochRecord> records = new ArrayList<>();
     final List<RunOutcome> runs = new ArrayList<>();
     final Map<Strategy, Double> seconds = new EnumMap<>(Strategy.class);
+    /** ||A^0|| over the linear layers, per run: the scale that "rounding level" refers to. */
+    final List<Double> initialNorms = new ArrayList<>();
     String engine = "";
     double wallSeconds;
     boolean complete;
@@ -39,18 +41,23 @@ final class ExperimentRunner {
 
   private ExperimentRunner() {}
 
-  /** Passes over the data one (run, strategy) makes: one per epoch and the final evaluation, plus N_aug per epoch. */
-  static long passes(TrainConfig cfg, Strategy s) {
-    long p = cfg.epochs() + 1L;
-    return s == Strategy.AUGMENTED ? p + (long) cfg.epochs() * cfg.naug() : p;
+  /**
+   * Arithmetic of one pass over the data in MFLOP: 2 flops per weight and sample forward, 4 more backward.
+   * Progress is counted in this unit so that the ETA holds across experiments of very different cost.
+   */
+  static long passMflop(Experiment exp, boolean withGradient) {
+    double forward = 2.0 * new ParameterLayout(exp.architecture()).linearSize() * exp.data().size();
+    return Math.max(1, Math.round((withGradient ? 3 : 1) * forward / 1e6));
   }
 
-  static long passes(Protocol protocol) {
-    long per = 0;
-    for (Strategy s : STRATEGIES) {
-      per += passes(protocol.train(), s);
-    }
-    return per * protocol.runs();
+  /** Work of the whole protocol in MFLOP: per epoch one nominal pass (with gradient except for AUGMENTED), the final evaluation, and N_aug augmented passes per AUGMENTED epoch. */
+  static long work(Experiment exp, Protocol protocol) {
+    TrainConfig cfg = protocol.train();
+    long train = passMflop(exp, true);
+    long eval = passMflop(exp, false);
+    long nominal = cfg.epochs() * train + eval;
+    long augmented = (cfg.epochs() + 1L) * eval + (long) cfg.epochs() * cfg.naug() * train;
+    return protocol.runs() * (2 * nominal + augmented);
   }
 
   static Outcome run(Experiment exp, Protocol protocol, Backend backend, int threads, Progress progress,
@@ -59,13 +66,23 @@ final class ExperimentRunner {
     long start = System.nanoTime();
     ParameterLayout layout = new ParameterLayout(exp.architecture());
     RandomStreams streams = new RandomStreams(protocol.seed());
+    TrainConfig cfg = protocol.train();
+    long train = passMflop(exp, true);
+    long eval = passMflop(exp, false);
     try (TrainingEngine engine = backend.open(exp.architecture(), exp.data(), protocol.train(), threads)) {
       out.engine = engine.describe();
       for (int run = 0; run < protocol.runs(); run++) {
         float[] a0 = Initializer.initialParameters(layout, streams.init(run));
+        double sq = 0;
+        for (int i = 0; i < layout.linearSize(); i++) {
+          sq += (double) a0[i] * a0[i];
+        }
+        out.initialNorms.add(Math.sqrt(sq));
         for (Strategy s : STRATEGIES) {
           progress.message(exp.name() + " run " + (run + 1) + "/" + protocol.runs() + " " + s);
-          long expected = passes(protocol.train(), s);
+          long expected = s == Strategy.AUGMENTED
+              ? (cfg.epochs() + 1L) * eval + (long) cfg.epochs() * cfg.naug() * train
+              : cfg.epochs() * train + eval;
           long[] seen = {0};
           TrainingListener listener = new TrainingListener() {
             @Override
@@ -74,9 +91,10 @@ final class ExperimentRunner {
             }
 
             @Override
-            public void onPass() {
-              seen[0]++;
-              progress.step();
+            public void onPass(boolean withGradient) {
+              long w = withGradient ? train : eval;
+              seen[0] += w;
+              progress.step(w);
             }
 
             @Override
@@ -85,8 +103,8 @@ final class ExperimentRunner {
             }
           };
           RunOutcome result = engine.train(run, s, a0, streams.augment(run), listener);
-          for (long i = seen[0]; i < expected; i++) {
-            progress.step();
+          if (seen[0] < expected) {
+            progress.step(expected - seen[0]); // a diverged run ends early; its remaining work counts as done
           }
           out.runs.add(result);
           out.seconds.merge(s, result.seconds(), Double::sum);

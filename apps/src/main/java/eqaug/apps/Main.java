@@ -12,8 +12,9 @@ import picocli.CommandLine.Spec;
     description = {
         "Equivariant vs augmented vs nominal training of MLPs on symmetric data",
         "(Flinth & Ohlsson, Optimization Dynamics of Equivariant and Augmented Neural Networks)."},
-    subcommands = {PermCommand.class},
-    footer = {"", "Quick start: eqaug perm   (Experiment 1 at the quick scale, under a minute)"})
+    subcommands = {ReproduceCommand.class, PermCommand.class, TransCommand.class, RotCommand.class},
+    footer = {"", "Main job: eqaug reproduce   (all three experiments, Figure 1 and report.md; quick scale ~5 min)",
+        "Quick look: eqaug perm      (Experiment 1 alone, under a minute)"})
 public final class Main implements Runnable {
   /** Exit code for bad input: an unknown option, a bad value, an unusable file or folder. */
   static final int USAGE = 2;

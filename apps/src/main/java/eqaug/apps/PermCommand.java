@@ -7,9 +7,11 @@ import picocli.CommandLine.Command;
     description = {
         "Experiment 1 (App. C.1): permutation-invariant graph classification.",
         "1000 block Erdős–Rényi graphs on 10 nodes, label = connected; S_10 acts on adjacency matrices.",
-        "Scales: quick (default) = 3 runs, 20 epochs, N_aug 5, lr 1e-5, batch 200;",
+        "Scales: quick (default) = " + PermCommand.QUICK + ";",
         "        paper = 30 runs, 50 epochs, N_aug 25, lr 1e-5, batch 200."})
 final class PermCommand extends ExperimentCommand {
+  static final String QUICK = "3 runs, 20 epochs, N_aug 10, lr 1e-5, batch 200, 1000 graphs";
+
   @Override
   String name() {
     return "perm";
@@ -18,7 +20,7 @@ final class PermCommand extends ExperimentCommand {
   @Override
   Protocol defaults(ExperimentOptions.Scale scale) {
     return switch (scale) {
-      case quick -> new Protocol(3, PermutationExperiment.GRAPHS, new TrainConfig(20, 1e-5, 200, 5), 1);
+      case quick -> new Protocol(3, PermutationExperiment.GRAPHS, new TrainConfig(20, 1e-5, 200, 10), 1);
       case paper -> new Protocol(30, PermutationExperiment.GRAPHS, new TrainConfig(50, 1e-5, 200, 25), 1);
     };
   }

@@ -7,8 +7,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Progress of a long command counted in passes over the data: a bar with an ETA on a terminal, and
- * occasional plain lines (for logs and CI) otherwise.
+ * Progress of a long command counted in arithmetic (MFLOP of the passes over the data, so that the ETA
+ * holds across experiments of very different cost): a bar with an ETA on a terminal, and a plain line every
+ * ten seconds (for logs and CI) otherwise.
  */
 final class Progress implements AutoCloseable {
   private final ProgressBar bar;
@@ -28,7 +29,7 @@ final class Progress implements AutoCloseable {
           .setTaskName(task)
           .setInitialMax(total)
           .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-          .setUnit(" passes", 1)
+          .setUnit(" GFLOP", 1000)
           .setUpdateIntervalMillis(200)
           .setConsumer(new ConsoleProgressBarConsumer(log))
           .build();
@@ -37,16 +38,16 @@ final class Progress implements AutoCloseable {
     }
   }
 
-  void step() {
-    done++;
+  void step(long work) {
+    done += work;
     if (bar != null) {
-      bar.step();
+      bar.stepBy(work);
     } else if (log != null && System.nanoTime() - lastLine > 10_000_000_000L) {
       lastLine = System.nanoTime();
       double elapsed = (lastLine - started) / 1e9;
       double eta = done == 0 ? Double.NaN : elapsed * (total - done) / done;
-      log.printf("  %d/%d passes (%.0f%%), %.0f s elapsed, about %.0f s left%n",
-          done, total, 100.0 * done / total, elapsed, eta);
+      log.printf("  %.0f%% (%.0f of %.0f GFLOP), %.0f s elapsed, about %.0f s left%n",
+          100.0 * done / total, done / 1e3, total / 1e3, elapsed, eta);
     }
   }
 

@@ -86,7 +86,7 @@ public final class Trainer {
       }
       // The loss at A_epoch on the unaugmented data; for NOMINAL and EQUIVARIANT the same pass gives the gradient.
       nominalPass(a, nominalGradient ? grad : null, 1f / batches);
-      listener.onPass();
+      listener.onPass(nominalGradient);
       EpochRecord rec = measure(run, strategy, epoch, a, a0);
       if (!Double.isFinite(rec.loss()) || !Double.isFinite(rec.totalDistInit())) {
         String why = "run " + run + ", " + strategy + ", epoch " + epoch + ": the loss became "
@@ -103,7 +103,7 @@ public final class Trainer {
         float weight = 1f / ((float) batches * cfg.naug());
         for (int pass = 0; pass < cfg.naug(); pass++) {
           augmentedPass(a, grad, weight, augRng);
-          listener.onPass();
+          listener.onPass(true);
         }
       } else if (strategy == Strategy.EQUIVARIANT) {
         layout.project(grad);

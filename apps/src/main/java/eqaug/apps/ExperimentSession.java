@@ -1,0 +1,70 @@
+package eqaug.apps;
+
+import eqaug.backend.Backend;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+
+/**
+ * One experiment trained into one results folder: config.json first (status "running"), then after every
+ * finished (run, strategy) metrics.csv and config.json rewritten whole, and at the end the figure. A failure
+ * leaves the finished runs on disk with the status saying what happened.
+ */
+final class ExperimentSession {
+  private final ExperimentOptions options;
+  private final Backend backend;
+
+  ExperimentSession(ExperimentOptions options, Backend backend) {
+    this.options = options;
+    this.backend = backend;
+  }
+
+  record Result(ExperimentRunner.Outcome outcome, MetricsTable table, Summary summary) {}
+
+  Result run(Experiment exp, Protocol protocol, ResultsFolder folder, Progress progress, PrintStream out, boolean zoomPanel) {
+    Instant started = Instant.now();
+    int threads = options.threads();
+    out.printf("%s%n  %d runs x 3 strategies, %d epochs, N_aug %d, lr %g, batch %d, %d samples, seed %d, %d thread%s%n",
+        exp.title(), protocol.runs(), protocol.train().epochs(), protocol.train().naug(), protocol.train().lr(),
+        protocol.train().batch(), exp.data().size(), protocol.seed(), threads, threads == 1 ? "" : "s");
+    write(folder, "config.json", config(exp, protocol, null, "running", started));
+    ExperimentRunner.Outcome outcome;
+    try {
+      outcome = ExperimentRunner.run(exp, protocol, backend, threads, progress,
+          soFar -> save(folder, exp, protocol, soFar, "partial: interrupted after the runs in metrics.csv", started));
+    } catch (RuntimeException e) {
+      write(folder, "config.json", config(exp, protocol, null, "failed: " + e, started));
+      throw e;
+    }
+    save(folder, exp, protocol, outcome, "complete", started);
+    MetricsTable table = MetricsTable.of(outcome.records);
+    try {
+      var panels = Figure.panels(table, exp.title(), zoomPanel);
+      folder.write("figure.png", Figure.png(panels));
+      folder.write("figure.svg", Figure.svg(panels));
+    } catch (IOException | RuntimeException e) {
+      progress.warn(exp.name() + ": the figure could not be drawn (" + e + "); metrics.csv and config.json are complete");
+    }
+    return new Result(outcome, table, Summary.of(outcome.records, outcome.runs));
+  }
+
+  private String config(Experiment exp, Protocol protocol, ExperimentRunner.Outcome outcome, String status, Instant started) {
+    return Json.write(ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device,
+        outcome, status, started));
+  }
+
+  private void save(ResultsFolder folder, Experiment exp, Protocol protocol, ExperimentRunner.Outcome soFar,
+      String status, Instant started) {
+    write(folder, "metrics.csv", MetricsCsv.format(soFar.records));
+    write(folder, "config.json", config(exp, protocol, soFar, status, started));
+  }
+
+  static void write(ResultsFolder folder, String name, String content) {
+    try {
+      folder.write(name, content);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + folder.path().resolve(name) + ": " + e.getMessage(), e);
+    }
+  }
+}

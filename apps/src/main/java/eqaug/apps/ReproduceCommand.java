@@ -1,0 +1,115 @@
+package eqaug.apps;
+
+import eqaug.backend.Backend;
+import eqaug.nn.ParameterLayout;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "The main job: all three experiments of the paper into one folder, with Figure 1 per experiment",
+        "(figure.png, figure.svg), each experiment's metrics.csv and config.json, and report.md, which checks",
+        "the paper's two expectations against the runs.",
+        "Scales: quick (default, about 5 minutes on 2 cores): " + ReproduceCommand.QUICK_NOTE,
+        "        paper: 30 runs, 50 epochs, N_aug 25 on 1000 graphs, 10000 digits, 3000 shapes.",
+        "Options that set a protocol (--runs, --epochs, ...) apply to all three experiments."})
+final class ReproduceCommand implements Callable<Integer> {
+  static final String QUICK_NOTE = "perm " + PermCommand.QUICK + "; trans " + TransCommand.QUICK + "; rot " + RotCommand.QUICK + ".";
+
+  @Mixin
+  ExperimentOptions options = new ExperimentOptions();
+
+  @Option(names = "--dataset", paramLabel = "mnist|fashion", description = "Images of Experiment 2 (default: ${DEFAULT-VALUE}).")
+  String dataset = "mnist";
+
+  @Option(names = "--mnist", paramLabel = "DIR", description = "Folder with t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz].")
+  Path mnist;
+
+  @Override
+  public Integer call() {
+    PrintStream out = System.out;
+    PermCommand perm = new PermCommand();
+    TransCommand trans = new TransCommand();
+    trans.dataset = dataset;
+    trans.mnist = mnist;
+    RotCommand rot = new RotCommand();
+    List<ExperimentCommand> commands = List.of(perm, trans, rot);
+    List<Protocol> protocols = new ArrayList<>();
+    for (ExperimentCommand c : commands) {
+      protocols.add(ExperimentCommand.protocol(c.defaults(options.scale), options));
+    }
+    Backend backend = Main.backend(options.device);
+    ResultsFolder top = options.out == null ? ResultsFolder.createDefault("reproduce") : ResultsFolder.open(options.out, "--out");
+    // Every data set is made or read before any training, so a data problem costs nothing.
+    List<Experiment> experiments = new ArrayList<>();
+    for (int i = 0; i < commands.size(); i++) {
+      experiments.add(commands.get(i).create(protocols.get(i)));
+    }
+    long work = 0;
+    for (int i = 0; i < experiments.size(); i++) {
+      work += ExperimentRunner.work(experiments.get(i), protocols.get(i));
+    }
+    Instant started = Instant.now();
+    long t0 = System.nanoTime();
+    List<Report.Section> sections = new ArrayList<>();
+    List<Summary> summaries = new ArrayList<>();
+    try (Progress progress = new Progress("reproduce", work, System.err, options.quiet)) {
+      ExperimentSession session = new ExperimentSession(options, backend);
+      for (int i = 0; i < experiments.size(); i++) {
+        Experiment exp = experiments.get(i);
+        ExperimentCommand c = commands.get(i);
+        ResultsFolder sub = ResultsFolder.open(top.path().resolve(exp.name()), "results folder");
+        long s0 = System.nanoTime();
+        ExperimentSession.Result r = session.run(exp, protocols.get(i), sub, progress, out, c.zoomPanel());
+        double seconds = (System.nanoTime() - s0) / 1e9;
+        ParameterLayout layout = new ParameterLayout(exp.architecture());
+        double norm = r.outcome().initialNorms.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        sections.add(new Report.Section(exp.name(), exp.title(), protocols.get(i), exp.data().size(), layout.linearSize(),
+            layout.equivariantDim(), r.table(), norm, seconds, c.zoomPanel(), exp.dataStats()));
+        summaries.add(r.summary());
+        writeTop(top, sections, started, (System.nanoTime() - t0) / 1e9, i + 1 == experiments.size());
+      }
+    }
+    for (int i = 0; i < experiments.size(); i++) {
+      summaries.get(i).print(out, experiments.get(i).title());
+    }
+    out.println();
+    out.println("Report: " + top.path().resolve("report.md"));
+    return 0;
+  }
+
+  /** report.md and the top config.json, rewritten after every experiment so finished work is always reported. */
+  private void writeTop(ResultsFolder top, List<Report.Section> sections, Instant started, double wall, boolean complete) {
+    Map<String, Object> machine = RunInfo.describe();
+    String note = options.scale == ExperimentOptions.Scale.quick
+        ? "Quick scale, chosen so the whole reproduction finishes within 10 minutes on a 2-core machine: " + QUICK_NOTE
+            + " The paper's protocol (`--scale paper`) is 30 runs of 50 epochs with N_aug 25 on the full data sets; "
+            + "the quick runs show the same qualitative picture with smaller distances."
+        : "Paper scale: 30 runs, 50 epochs, N_aug 25, lr 1e-5, on the full data sets (App. C).";
+    if (!complete) {
+      note += " **This reproduction is still running or was interrupted: only the experiments below have finished.**";
+    }
+    ExperimentSession.write(top, "report.md", Report.markdown(options.scale.name(), note, sections, machine, options.threads(), wall));
+    Map<String, Object> cfg = new LinkedHashMap<>();
+    cfg.put("command", "reproduce");
+    cfg.put("status", complete ? "complete" : "partial");
+    cfg.put("started", started.toString());
+    cfg.put("scale", options.scale.name());
+    cfg.put("seed", options.seed);
+    cfg.put("threads", options.threads());
+    cfg.put("device", options.device);
+    cfg.put("wall_seconds", wall);
+    cfg.put("experiments", sections.stream().map(Report.Section::name).toList());
+    cfg.put("versions", machine);
+    ExperimentSession.write(top, "config.json", Json.write(cfg));
+  }
+}
