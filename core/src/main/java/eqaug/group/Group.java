@@ -23,7 +23,20 @@ public interface Group {
   GroupElement inverse(GroupElement g);
 
   /** A Haar-random (uniform) element. */
-  GroupElement sample(RandomGenerator rng);
+  default GroupElement sample(RandomGenerator rng) {
+    int[] code = new int[codeLength()];
+    sample(rng, code);
+    return new GroupElement(code);
+  }
+
+  /** The length of an element's code. */
+  int codeLength();
+
+  /**
+   * A Haar-random element's code written to code[0 .. codeLength()), drawing from rng exactly as
+   * {@link #sample(RandomGenerator)} does; allocates nothing, for use once per mini-batch.
+   */
+  void sample(RandomGenerator rng, int[] code);
 
   /** Every element, when |G| is at most {@link #MAX_LISTED_ORDER}. */
   List<GroupElement> elements();

@@ -1,6 +1,8 @@
 package eqaug.group;
 
-import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+
 
 /**
  * A representation of a group on R^dim by permutation matrices: rho(g) x = x[gather(g)], that is
@@ -13,7 +15,17 @@ public interface PermutationAction {
   int dim();
 
   /** The gather map of rho(g): (rho(g) x)[i] = x[map[i]]. A fresh array the caller may keep. */
-  int[] gather(GroupElement g);
+  default int[] gather(GroupElement g) {
+    int[] map = new int[dim()];
+    gather(g.code(), map);
+    return map;
+  }
+
+  /**
+   * The gather map of the element with this code (see {@link Group#sample(RandomGenerator, int[])}) written
+   * to map[0 .. dim); allocates nothing, for use once per mini-batch.
+   */
+  void gather(int[] code, int[] map);
 
   /** True when every element acts as the identity. */
   boolean isTrivial();
@@ -22,12 +34,20 @@ public interface PermutationAction {
 
   /** The action where every element of the group acts as the identity on R^dim. */
   static PermutationAction trivial(Group group, int dim) {
-    return of(group, dim, true, "trivial on R^" + dim, g -> identityMap(dim));
+    return of(group, dim, true, "trivial on R^" + dim, (code, map) -> {
+      for (int i = 0; i < dim; i++) {
+        map[i] = i;
+      }
+    });
+  }
+
+  /** How an action writes the gather map of an element code. */
+  interface GatherRule {
+    void write(int[] code, int[] map);
   }
 
   /** An action given by its gather maps. */
-  static PermutationAction of(
-      Group group, int dim, boolean trivial, String description, Function<GroupElement, int[]> gather) {
+  static PermutationAction of(Group group, int dim, boolean trivial, String description, GatherRule gather) {
     if (dim <= 0) {
       throw new IllegalArgumentException("dimension must be positive: " + dim);
     }
@@ -43,8 +63,8 @@ public interface PermutationAction {
       }
 
       @Override
-      public int[] gather(GroupElement g) {
-        return gather.apply(g);
+      public void gather(int[] code, int[] map) {
+        gather.write(code, map);
       }
 
       @Override

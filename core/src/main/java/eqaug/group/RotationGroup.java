@@ -53,8 +53,13 @@ public final class RotationGroup implements Group {
   }
 
   @Override
-  public GroupElement sample(RandomGenerator rng) {
-    return rotation(rng.nextInt(4));
+  public int codeLength() {
+    return 1;
+  }
+
+  @Override
+  public void sample(RandomGenerator rng, int[] code) {
+    code[0] = rng.nextInt(4);
   }
 
   @Override
@@ -74,16 +79,16 @@ public final class RotationGroup implements Group {
         quarter[i * n + j] = (n - 1 - j) * n + i;
       }
     }
-    return PermutationAction.of(this, n * n, n == 1, "90° rotations of the " + n + "x" + n + " grid", g -> {
-      int[] map = PermutationAction.identityMap(n * n);
-      for (int r = 0; r < g.at(0); r++) {
-        int[] next = new int[n * n];
-        for (int p = 0; p < n * n; p++) {
-          next[p] = map[quarter[p]];
+    return PermutationAction.of(this, n * n, n == 1, "90° rotations of the " + n + "x" + n + " grid", (code, map) -> {
+      // rho(1)^k: the quarter-turn map applied k times, read directly from the pixel's rotated position.
+      int k = Math.floorMod(code[0], 4);
+      for (int p = 0; p < n * n; p++) {
+        int q = p;
+        for (int r = 0; r < k; r++) {
+          q = quarter[q];
         }
-        map = next;
+        map[p] = q;
       }
-      return map;
     });
   }
 }

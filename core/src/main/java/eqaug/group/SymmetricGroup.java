@@ -70,17 +70,23 @@ public final class SymmetricGroup implements Group {
     return new GroupElement(inv);
   }
 
+  @Override
+  public int codeLength() {
+    return n;
+  }
+
   /** Fisher–Yates: every permutation equally likely. */
   @Override
-  public GroupElement sample(RandomGenerator rng) {
-    int[] p = PermutationAction.identityMap(n);
+  public void sample(RandomGenerator rng, int[] p) {
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
     for (int i = n - 1; i > 0; i--) {
       int j = rng.nextInt(i + 1);
       int t = p[i];
       p[i] = p[j];
       p[j] = t;
     }
-    return new GroupElement(p);
   }
 
   @Override
@@ -111,6 +117,16 @@ public final class SymmetricGroup implements Group {
     p[j] = t;
   }
 
+  /** pi^-1(i) by search: N is small, and this allocates nothing. */
+  private static int preimage(int[] pi, int i) {
+    for (int k = 0; k < pi.length; k++) {
+      if (pi[k] == i) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException("not a permutation code");
+  }
+
   /** The action on (R^N)^{⊗order}: order 1 permutes a vector, order 2 an adjacency matrix. */
   public PermutationAction onTensors(int order) {
     if (order < 1 || order > 4) {
@@ -121,21 +137,18 @@ public final class SymmetricGroup implements Group {
       dim *= n;
     }
     int d = dim;
-    return PermutationAction.of(this, dim, n == 1, "on (R^" + n + ")^⊗" + order, g -> {
-      int[] inv = inverse(g).code();
-      int[] map = new int[d];
+    return PermutationAction.of(this, dim, n == 1, "on (R^" + n + ")^⊗" + order, (pi, map) -> {
       for (int idx = 0; idx < d; idx++) {
         int rest = idx;
         int src = 0;
         int place = 1;
         for (int j = 0; j < order; j++) {
-          src += inv[rest % n] * place;
+          src += preimage(pi, rest % n) * place;
           rest /= n;
           place *= n;
         }
         map[idx] = src;
       }
-      return map;
     });
   }
 }

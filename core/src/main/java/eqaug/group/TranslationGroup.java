@@ -51,10 +51,16 @@ public final class TranslationGroup implements Group {
     return shift(-g.at(0), -g.at(1));
   }
 
+  @Override
+  public int codeLength() {
+    return 2;
+  }
+
   /** Uniform on all N^2 shifts, 0..N-1 in each direction. */
   @Override
-  public GroupElement sample(RandomGenerator rng) {
-    return shift(rng.nextInt(n), rng.nextInt(n));
+  public void sample(RandomGenerator rng, int[] code) {
+    code[0] = rng.nextInt(n);
+    code[1] = rng.nextInt(n);
   }
 
   @Override
@@ -73,16 +79,14 @@ public final class TranslationGroup implements Group {
 
   /** The action on one N x N channel, row-major. */
   public PermutationAction onGrid() {
-    return PermutationAction.of(this, n * n, n == 1, "shifts of the " + n + "x" + n + " grid", g -> {
-      int k = g.at(0);
-      int l = g.at(1);
-      int[] map = new int[n * n];
+    return PermutationAction.of(this, n * n, n == 1, "shifts of the " + n + "x" + n + " grid", (code, map) -> {
+      int k = code[0];
+      int l = code[1];
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < n; j++) {
           map[i * n + j] = Math.floorMod(i - k, n) * n + Math.floorMod(j - l, n);
         }
       }
-      return map;
     });
   }
 }

@@ -1,11 +1,5 @@
 package eqaug.kernel;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -16,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API kernels. The matrix product follows the Goto/BLIS layout: op(B) is packed into panels
  * NR columns wide, op(A) into panels MR rows high, and a register-blocked MR x NR micro-kernel (two
  * vectors per row, FMA) runs over them, inside KC x NC and MC x KC cache blocks. The output is split
- * between threads along its longer side; each thread owns its packing buffers. Every entry of C is summed
+ * between threads along its longer side; each thread owns its packing buffers. Not thread-safe: one
+ * caller at a time (each training run owns its kernels). Every entry of C is summed
  * over k in the same fixed order whatever the split, so results do not depend on the thread count.
  */
 public final class VectorKernels implements Kernels {
@@ -32,8 +27,9 @@ public final class VectorKernels implements Kernels {
   private static final long PARALLEL_THRESHOLD = 1L << 18;
 
   private final int threads;
-  private final ExecutorService pool;
+  private final WorkerPool pool;
   private final Buffers[] buffers;
+  private final GemmJob gemmJob = new GemmJob();
 
   /** Packing space of one worker, allocated once. */
   private static final class Buffers {
@@ -51,11 +47,7 @@ public final class VectorKernels implements Kernels {
     for (int i = 0; i < threads; i++) {
       buffers[i] = new Buffers();
     }
-    this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-      Thread t = new Thread(r, "eqaug-gemm");
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool = new WorkerPool(threads, "eqaug-gemm");
   }
 
   @Override
@@ -70,9 +62,7 @@ public final class VectorKernels implements Kernels {
 
   @Override
   public void close() {
-    if (pool != null) {
-      pool.shutdownNow();
-    }
+    pool.close();
   }
 
   // ---------------------------------------------------------------- matrix product
@@ -106,36 +96,65 @@ public final class VectorKernels implements Kernels {
       gemmRange(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[0]);
       return;
     }
-    int per = (units + parts - 1) / parts * unit;
-    List<Future<?>> futures = new ArrayList<>(parts - 1);
-    for (int t = 1; t < parts; t++) {
-      int from = Math.min(extent, t * per);
+    GemmJob j = gemmJob;
+    j.transA = transA;
+    j.transB = transB;
+    j.m = m;
+    j.n = n;
+    j.k = k;
+    j.a = a;
+    j.aOff = aOff;
+    j.lda = lda;
+    j.b = b;
+    j.bOff = bOff;
+    j.ldb = ldb;
+    j.beta = beta;
+    j.c = c;
+    j.cOff = cOff;
+    j.ldc = ldc;
+    j.splitColumns = splitColumns;
+    j.per = (units + parts - 1) / parts * unit;
+    try {
+      pool.run(j, parts);
+    } finally {
+      j.a = null;
+      j.b = null;
+      j.c = null;
+    }
+  }
+
+  /** One product's parameters, reused for every call: part t computes its slice of C's columns or rows. */
+  private final class GemmJob implements WorkerPool.Job {
+    boolean transA;
+    boolean transB;
+    boolean splitColumns;
+    int m;
+    int n;
+    int k;
+    int aOff;
+    int lda;
+    int bOff;
+    int ldb;
+    int cOff;
+    int ldc;
+    int per;
+    float beta;
+    float[] a;
+    float[] b;
+    float[] c;
+
+    @Override
+    public void run(int part) {
+      int extent = splitColumns ? n : m;
+      int from = Math.min(extent, part * per);
       int to = Math.min(extent, from + per);
       if (from >= to) {
-        continue;
+        return;
       }
-      Buffers buf = buffers[t];
       if (splitColumns) {
-        futures.add(pool.submit(() -> gemmRange(transA, transB, 0, m, from, to, k,
-            a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buf)));
+        gemmRange(transA, transB, 0, m, from, to, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[part]);
       } else {
-        futures.add(pool.submit(() -> gemmRange(transA, transB, from, to, 0, n, k,
-            a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buf)));
-      }
-    }
-    if (splitColumns) {
-      gemmRange(transA, transB, 0, m, 0, Math.min(per, n), k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[0]);
-    } else {
-      gemmRange(transA, transB, 0, Math.min(per, m), 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[0]);
-    }
-    for (Future<?> f : futures) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted during a matrix product", e);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("matrix product failed", e.getCause());
+        gemmRange(transA, transB, from, to, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[part]);
       }
     }
   }

@@ -25,15 +25,20 @@ public record FieldSpace(PermutationAction action, int channels) {
 
   /** The gather map of rho(g) on the whole space: (rho(g) x)[i] = x[map[i]]. */
   public int[] gather(GroupElement g) {
-    int d = positions();
-    int[] one = action.gather(g);
     int[] map = new int[dim()];
-    for (int c = 0; c < channels; c++) {
+    gather(g.code(), map);
+    return map;
+  }
+
+  /** The gather map of the element with this code, written to map[0 .. dim()) without allocating. */
+  public void gather(int[] code, int[] map) {
+    int d = positions();
+    action.gather(code, map);
+    for (int c = 1; c < channels; c++) {
       for (int p = 0; p < d; p++) {
-        map[c * d + p] = c * d + one[p];
+        map[c * d + p] = c * d + map[p];
       }
     }
-    return map;
   }
 
   public String describe() {

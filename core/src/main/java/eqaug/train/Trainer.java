@@ -2,7 +2,6 @@ package eqaug.train;
 
 import eqaug.data.Dataset;
 import eqaug.group.Group;
-import eqaug.group.GroupElement;
 import eqaug.kernel.Kernels;
 import eqaug.nn.LossTally;
 import eqaug.nn.Network;
@@ -30,6 +29,10 @@ public final class Trainer {
   private final float[] xAug;
   private final float[] yAug;
   private final LossTally tally = new LossTally();
+  /** Scratch for one group element and its gather maps, so augmentation allocates nothing. */
+  private final int[] code;
+  private final int[] xMap;
+  private final int[] yMap;
   private final int batches;
   /** Mini-batches run together in one network step (same results, larger matrix products). */
   private final int batchesPerStep;
@@ -58,6 +61,9 @@ public final class Trainer {
     this.xAug = new float[rows * inSpace.dim()];
     this.yAug = targetsMove ? new float[rows * outSpace.dim()] : null;
     this.batches = (data.size() + cfg.batch() - 1) / cfg.batch();
+    this.code = new int[inSpace.action().group().codeLength()];
+    this.xMap = new int[inSpace.dim()];
+    this.yMap = new int[outSpace.dim()];
     for (ParameterLayout.LayerView v : layout.layers()) {
       layerNames.add(v.name());
     }
@@ -148,7 +154,8 @@ public final class Trainer {
     for (int from = 0; from < data.size(); from += step) {
       int rows = Math.min(step, data.size() - from);
       for (int b = 0; b < rows; b += cfg.batch()) {
-        moveBatch(group.sample(rng), from + b, Math.min(cfg.batch(), rows - b), b);
+        group.sample(rng, code);
+        moveBatch(from + b, Math.min(cfg.batch(), rows - b), b);
       }
       float[] y = targetsMove ? yAug : data.targets();
       int yOff = targetsMove ? 0 : from * out;
@@ -158,18 +165,18 @@ public final class Trainer {
   }
 
   /**
-   * Writes rho_X(g) x (and rho_Y(g) y when Y carries an action) of samples from..from+len to rows
-   * row..row+len of the scratch buffers.
+   * Writes rho_X(g) x (and rho_Y(g) y when Y carries an action), g the element in {@code code}, of samples
+   * from..from+len to rows row..row+len of the scratch buffers.
    */
-  private void moveBatch(GroupElement g, int from, int len, int row) {
+  private void moveBatch(int from, int len, int row) {
     int in = data.inputDim();
-    int[] xMap = inSpace.gather(g);
+    inSpace.gather(code, xMap);
     for (int i = 0; i < len; i++) {
       kernels.gather(data.inputs(), (from + i) * in, xMap, xAug, (row + i) * in);
     }
     if (targetsMove) {
       int out = data.targetDim();
-      int[] yMap = outSpace.gather(g);
+      outSpace.gather(code, yMap);
       for (int i = 0; i < len; i++) {
         kernels.gather(data.targets(), (from + i) * out, yMap, yAug, (row + i) * out);
       }

@@ -64,7 +64,7 @@ class OrbitTableTest {
   private static PermutationAction rotationsOf(RotationGroup group, int n) {
     RotationGroup other = new RotationGroup(n);
     return PermutationAction.of(group, n * n, false, "rotations of " + n + "x" + n,
-        g -> other.onGrid().gather(g));
+        (code, map) -> other.onGrid().gather(code, map));
   }
 
   private static double dot(float[] a, float[] b, int off, int len) {
