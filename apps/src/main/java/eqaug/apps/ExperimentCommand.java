@@ -51,10 +51,11 @@ abstract class ExperimentCommand implements Callable<Integer> {
     PrintStream out = System.out;
     Protocol protocol = protocol();
     Backend backend = Main.backend(options.device);
+    ResultsFolder.refuseUnusable(options.out, "--out");
+    Experiment exp = create(protocol); // data problems surface before any folder is made
     ResultsFolder folder = options.out == null
         ? ResultsFolder.createDefault(name())
         : ResultsFolder.open(options.out, "--out");
-    Experiment exp = create(protocol);
     ExperimentSession.Result result;
     try (Progress progress = new Progress(exp.name(), ExperimentRunner.work(exp, protocol), System.err, options.quiet)) {
       result = new ExperimentSession(options, backend).run(exp, protocol, folder, progress, out, zoomPanel());

@@ -115,8 +115,9 @@ final class Figure {
       if (start < 0) {
         throw new IOException("the chart library produced no SVG");
       }
-      inner = inner.substring(start).replaceFirst("<svg", "<svg x=\"" + (i * WIDTH) + "\" y=\"0\"");
-      sb.append(inner).append('\n');
+      // Each panel keeps its own <svg> (and its attributes); a group shifts it to its column.
+      sb.append("<g transform=\"translate(").append(i * WIDTH).append(",0)\">\n")
+          .append(inner.substring(start)).append("\n</g>\n");
     }
     sb.append("</svg>\n");
     return sb.toString().getBytes(StandardCharsets.UTF_8);

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
     description = {
         "Equivariant vs augmented vs nominal training of MLPs on symmetric data",
         "(Flinth & Ohlsson, Optimization Dynamics of Equivariant and Augmented Neural Networks)."},
-    subcommands = {ReproduceCommand.class, PermCommand.class, TransCommand.class, RotCommand.class},
+    subcommands = {ReproduceCommand.class, PermCommand.class, TransCommand.class, RotCommand.class, BenchCommand.class},
     footer = {"", "Main job: eqaug reproduce   (all three experiments, Figure 1 and report.md; quick scale ~5 min)",
         "Quick look: eqaug perm      (Experiment 1 alone, under a minute)"})
 public final class Main implements Runnable {
@@ -76,7 +76,7 @@ public final class Main implements Runnable {
         err.flush();
         return USAGE;
       }
-      if (ex instanceof IllegalArgumentException) {
+      if (ex instanceof IllegalArgumentException || ex instanceof eqaug.data.DataFileException) {
         err.println(commandLine.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
         err.flush();
         return USAGE;

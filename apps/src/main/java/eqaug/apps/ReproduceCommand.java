@@ -48,12 +48,13 @@ final class ReproduceCommand implements Callable<Integer> {
       protocols.add(ExperimentCommand.protocol(c.defaults(options.scale), options));
     }
     Backend backend = Main.backend(options.device);
-    ResultsFolder top = options.out == null ? ResultsFolder.createDefault("reproduce") : ResultsFolder.open(options.out, "--out");
-    // Every data set is made or read before any training, so a data problem costs nothing.
+    ResultsFolder.refuseUnusable(options.out, "--out");
+    // Every data set is made or read before any training or folder, so a data problem costs nothing.
     List<Experiment> experiments = new ArrayList<>();
     for (int i = 0; i < commands.size(); i++) {
       experiments.add(commands.get(i).create(protocols.get(i)));
     }
+    ResultsFolder top = options.out == null ? ResultsFolder.createDefault("reproduce") : ResultsFolder.open(options.out, "--out");
     long work = 0;
     for (int i = 0; i < experiments.size(); i++) {
       work += ExperimentRunner.work(experiments.get(i), protocols.get(i));

@@ -35,8 +35,11 @@ final class ResultsFolder {
     return open(p, "results folder");
   }
 
-  /** The folder the user named with --out. */
-  static ResultsFolder open(Path p, String what) {
+  /** The checks that need no folder to exist: a file in the way, or earlier results. Nothing is created. */
+  static void refuseUnusable(Path p, String what) {
+    if (p == null) {
+      return;
+    }
     if (Files.exists(p) && !Files.isDirectory(p)) {
       throw new UsageException(what + " " + p + " is a file, not a folder");
     }
@@ -46,6 +49,11 @@ final class ResultsFolder {
             + "); choose another --out so they are not overwritten");
       }
     }
+  }
+
+  /** The folder the user named with --out. */
+  static ResultsFolder open(Path p, String what) {
+    refuseUnusable(p, what);
     try {
       Files.createDirectories(p);
       Path probe = Files.createTempFile(p, ".write-test", ".tmp");

@@ -130,8 +130,8 @@ class CliTest {
       assertTrue(config.contains(key), "config.json lacks " + key);
     }
     try (Stream<Path> files = Files.list(out)) {
-      assertEquals(List.of("config.json", "metrics.csv"),
-          files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files left behind");
+      assertEquals(List.of("config.json", "figure.png", "figure.svg", "metrics.csv"),
+          files.map(p -> p.getFileName().toString()).sorted().toList(), "the results, and no temporary files");
     }
   }
 
