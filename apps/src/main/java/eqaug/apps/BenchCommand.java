@@ -46,45 +46,6 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-openblas", description = "Skip the numpy/OpenBLAS comparison.")
   boolean noOpenBlas;
 
-  /** One matrix product of training: C (m x n) = op(A) (m x k) op(B) (k x n). */
-  record Shape(String experiment, String layer, String op, int m, int k, int n, boolean transA, boolean transB) {
-    double flop() {
-      return 2.0 * m * k * n;
-    }
-  }
-
-  /** Paper protocols: data-set size, batch size, and the rows the CPU engine runs per network step. */
-  record Setup(String name, Architecture arch, int samples, int batch) {
-    int rows() {
-      return Trainer.rowsPerStep(new TrainConfig(1, 1e-5, batch, 1), samples);
-    }
-  }
-
-  static List<Setup> setups() {
-    return List.of(
-        new Setup("perm", PermutationExperiment.architecture(10), 1000, 200),
-        new Setup("trans", TranslationExperiment.architecture(14), 10_000, 25),
-        new Setup("rot", RotationExperiment.architecture(14), 3000, 25));
-  }
-
-  /** Forward (Y = X W^T), input gradient (dX = dY W) and weight gradient (dW = dY^T X) of every sizeable layer. */
-  static List<Shape> shapes() {
-    List<Shape> out = new ArrayList<>();
-    for (Setup s : setups()) {
-      for (ParameterLayout.LayerView v : new ParameterLayout(s.arch()).layers()) {
-        int rows = v.layer().rows();
-        int cols = v.layer().cols();
-        if (2.0 * s.rows() * rows * cols < 2e7) {
-          continue; // the small dense heads take microseconds
-        }
-        out.add(new Shape(s.name(), v.name(), "forward", s.rows(), cols, rows, false, true));
-        out.add(new Shape(s.name(), v.name(), "grad_input", s.rows(), rows, cols, false, false));
-        out.add(new Shape(s.name(), v.name(), "grad_weight", rows, s.rows(), cols, true, false));
-      }
-    }
-    return out;
-  }
-
   @Override
   public Integer call() throws Exception {
     int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
@@ -93,13 +54,13 @@ final class BenchCommand implements Callable<Integer> {
     }
     PrintStream out = System.out;
     double minSeconds = quick ? 0.15 : 0.6;
-    List<Shape> shapes = shapes();
+    List<Workloads.Shape> shapes = Workloads.shapes();
     List<Double> ours = new ArrayList<>();
     try (VectorKernels k = new VectorKernels(t)) {
       if (!json) {
         out.printf("eqaug bench: %s, %d thread%s, %s%n%n", RunInfo.jvm(), t, t == 1 ? "" : "s", k.name());
       }
-      for (Shape s : shapes) {
+      for (Workloads.Shape s : shapes) {
         ours.add(gemmGflops(k, s, minSeconds));
       }
     }
@@ -109,7 +70,7 @@ final class BenchCommand implements Callable<Integer> {
       out.printf("  %-6s %-7s %-12s %6s %6s %6s %10s %12s %7s%n", "exp", "layer", "product", "m", "k", "n", "GFLOP/s",
           blas == null ? "" : "OpenBLAS", blas == null ? "" : "ratio");
       for (int i = 0; i < shapes.size(); i++) {
-        Shape s = shapes.get(i);
+        Workloads.Shape s = shapes.get(i);
         String b = blas == null ? "" : String.format("%12.1f %7.2f", blas.get(i), ours.get(i) / blas.get(i));
         out.printf("  %-6s %-7s %-12s %6d %6d %6d %10.1f %s%n", s.experiment(), s.layer(), s.op(), s.m(), s.k(), s.n(),
             ours.get(i), b);
@@ -121,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     List<Map<String, Object>> epochs = new ArrayList<>();
     try (VectorKernels k = new VectorKernels(t)) {
-      for (Setup s : setups()) {
+      for (Workloads.Setup s : Workloads.setups()) {
         epochs.addAll(epochTimes(k, s, quick, json ? null : out));
       }
     }
@@ -131,7 +92,7 @@ final class BenchCommand implements Callable<Integer> {
       m.put("threads", t);
       List<Map<String, Object>> gemm = new ArrayList<>();
       for (int i = 0; i < shapes.size(); i++) {
-        Shape s = shapes.get(i);
+        Workloads.Shape s = shapes.get(i);
         Map<String, Object> g = new LinkedHashMap<>();
         g.put("m", s.m());
         g.put("k", s.k());
@@ -157,7 +118,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** The median GFLOP/s over five timed repetitions, each at least minSeconds long, after warming up. */
-  static double gemmGflops(VectorKernels k, Shape s, double minSeconds) {
+  static double gemmGflops(VectorKernels k, Workloads.Shape s, double minSeconds) {
     SplittableRandom rng = new SplittableRandom(1);
     float[] a = random(rng, s.m() * s.k());
     float[] b = random(rng, s.k() * s.n());
@@ -202,7 +163,7 @@ final class BenchCommand implements Callable<Integer> {
    * inputs of the right shape for MNIST) and scaled linearly; an epoch adds the per-epoch metrics and, for
    * EQUIVARIANT, the projection; AUGMENTED runs N_aug = 25 augmented passes and one evaluation pass.
    */
-  static List<Map<String, Object>> epochTimes(VectorKernels k, Setup s, boolean quick, PrintStream out) {
+  static List<Map<String, Object>> epochTimes(VectorKernels k, Workloads.Setup s, boolean quick, PrintStream out) {
     int measured = switch (s.name()) {
       case "perm" -> s.samples();
       case "trans" -> quick ? 250 : 1000;
@@ -286,13 +247,13 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** OpenBLAS's float32 GFLOP/s at the same shapes and thread count, through numpy; null when unavailable. */
-  static List<Double> openBlas(List<Shape> shapes, int threads, double minSeconds) {
+  static List<Double> openBlas(List<Workloads.Shape> shapes, int threads, double minSeconds) {
     String python = MnistSource.findOnPath("python3");
     if (python == null) {
       return null;
     }
     StringBuilder spec = new StringBuilder();
-    for (Shape s : shapes) {
+    for (Workloads.Shape s : shapes) {
       spec.append(s.m()).append(' ').append(s.k()).append(' ').append(s.n()).append(' ')
           .append(s.transA() ? 1 : 0).append(' ').append(s.transB() ? 1 : 0).append('\n');
     }

@@ -21,7 +21,7 @@ import java.util.Map;
  * invariant. Layers: 1 -> 32 channels of R^{N x N} (rho on each), pooling to R^64 (trivial), batch norm,
  * dense 64 -> 32 -> 1, sigmoid and binary cross-entropy.
  */
-final class PermutationExperiment {
+public final class PermutationExperiment {
   static final int NODES = 10;
   static final int GRAPHS = 1000;
   static final double P_IN = 0.5;
@@ -29,7 +29,7 @@ final class PermutationExperiment {
 
   private PermutationExperiment() {}
 
-  static Architecture architecture(int n) {
+  public static Architecture architecture(int n) {
     SymmetricGroup g = new SymmetricGroup(n);
     FieldSpace adjacency = new FieldSpace(g.onTensors(2), 1);
     FieldSpace hidden = new FieldSpace(g.onTensors(2), 32);

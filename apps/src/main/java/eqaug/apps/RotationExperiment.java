@@ -22,13 +22,13 @@ import java.util.Map;
  * 1 -> 32 -> 32 -> 16 -> 2 channels of R^{14 x 14} with leaky ReLU between, batch norm before the sigmoid,
  * and the pixelwise BCE of each mask (pentagon, triangle), summed.
  */
-final class RotationExperiment {
+public final class RotationExperiment {
   static final int SIDE = 14;
   static final int IMAGES = 3000;
 
   private RotationExperiment() {}
 
-  static Architecture architecture(int n) {
+  public static Architecture architecture(int n) {
     RotationGroup g = new RotationGroup(n);
     int[] channels = {1, 32, 32, 16, 2};
     List<Stage> stages = new ArrayList<>();

@@ -20,12 +20,12 @@ import java.util.Map;
  * cyclic shifts on 1 -> 32 -> 32 channels (leaky ReLU), a pooling layer maps to R^32 (trivial action),
  * then tanh, batch norm, dense 32 -> 10 and softmax cross-entropy on the logits.
  */
-final class TranslationExperiment {
+public final class TranslationExperiment {
   static final int SIDE = 14;
 
   private TranslationExperiment() {}
 
-  static Architecture architecture(int n) {
+  public static Architecture architecture(int n) {
     TranslationGroup g = new TranslationGroup(n);
     FieldSpace image = new FieldSpace(g.onGrid(), 1);
     FieldSpace hidden = new FieldSpace(g.onGrid(), 32);
