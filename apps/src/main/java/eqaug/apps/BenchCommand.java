@@ -4,8 +4,6 @@ import eqaug.data.BlockErdosRenyi;
 import eqaug.data.Dataset;
 import eqaug.data.Shapes;
 import eqaug.kernel.VectorKernels;
-import eqaug.nn.Architecture;
-import eqaug.nn.LossTally;
 import eqaug.nn.Network;
 import eqaug.nn.ParameterLayout;
 import eqaug.train.Initializer;
