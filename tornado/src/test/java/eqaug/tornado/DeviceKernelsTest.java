@@ -1,0 +1,216 @@
+package eqaug.tornado;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eqaug.group.RotationGroup;
+import eqaug.group.TranslationGroup;
+import eqaug.kernel.Kernels;
+import eqaug.kernel.ScalarKernels;
+import eqaug.nn.Activation;
+import eqaug.space.FieldSpace;
+import eqaug.space.OrbitTable;
+import eqaug.tornado.cl.ClBuffer;
+import eqaug.tornado.cl.ClContext;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each device kernel against core's CPU kernels on random inputs at awkward sizes (not multiples of tiles or
+ * work-groups, non-zero offsets): elementwise within 1e-5 relative, products and reductions within 1e-4.
+ */
+class DeviceKernelsTest {
+  private static ClContext ctx;
+  private static DeviceKernels k;
+  private static final Kernels CPU = new ScalarKernels();
+  private final SplittableRandom rng = new SplittableRandom(42);
+
+  @BeforeAll
+  static void open() {
+    ctx = new ClContext(TestDevice.get());
+    k = new DeviceKernels(ctx);
+  }
+
+  @AfterAll
+  static void close() {
+    ctx.close();
+  }
+
+  private float[] random(int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (rng.nextDouble() * 2 - 1);
+    }
+    return v;
+  }
+
+  private static ClBuffer upload(String name, float[] v) {
+    ClBuffer b = ctx.buffer(name, 4L * Math.max(1, v.length));
+    b.write(v);
+    return b;
+  }
+
+  @Test
+  void gemmMatchesCpuInTheThreeShapesOfTraining() {
+    int[][] sizes = {{37, 71, 19}, {1, 5, 130}, {65, 64, 17}, {130, 3, 200}};
+    for (int[] s : sizes) {
+      int m = s[0];
+      int n = s[1];
+      int kk = s[2];
+      for (int shape = 0; shape < 3; shape++) {
+        boolean ta = shape == 2;
+        boolean tb = shape == 0;
+        int lda = (ta ? m : kk) + 3;
+        int ldb = (tb ? kk : n) + 2;
+        int ldc = n + 1;
+        int aOff = 5;
+        int bOff = 7;
+        int cOff = 3;
+        float[] a = random(aOff + (ta ? kk : m) * lda);
+        float[] b = random(bOff + (tb ? n : kk) * ldb);
+        float[] c = random(cOff + m * ldc);
+        float beta = shape == 2 ? 1f : 0f;
+        float[] expected = c.clone();
+        CPU.gemm(ta, tb, m, n, kk, a, aOff, lda, b, bOff, ldb, beta, expected, cOff, ldc);
+        // Error relative to the size of the summed terms, sum |a||b| (+ |beta c|): cancellation is no failure.
+        float[] magnitude = abs(c);
+        CPU.gemm(ta, tb, m, n, kk, abs(a), aOff, lda, abs(b), bOff, ldb, beta, magnitude, cOff, ldc);
+        try (ClBuffer da = upload("a", a); ClBuffer db = upload("b", b); ClBuffer dc = upload("c", c)) {
+          k.gemm(ta, tb, m, n, kk, da, aOff, lda, db, bOff, ldb, beta, dc, cOff, ldc);
+          float[] actual = dc.readFloats(0, c.length);
+          for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+              int idx = cOff + i * ldc + j;
+              assertTrue(Math.abs(expected[idx] - actual[idx]) <= 1e-4 * Math.max(1e-3, magnitude[idx]),
+                  "gemm " + m + "x" + n + "x" + kk + " shape " + shape + " at " + i + "," + j
+                  + ": cpu " + expected[idx] + ", device " + actual[idx]);
+            }
+          }
+          // Entries outside the m x n block are left alone.
+          assertEquals(c[0], actual[0]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void elementwiseKernelsMatchCpu() {
+    int n = 1237;
+    float[] x = random(n);
+    float[] dy = random(n);
+    try (ClBuffer dx = upload("x", x); ClBuffer ddy = upload("dy", dy); ClBuffer out = ctx.buffer("out", 4L * n)) {
+      float[] expected = new float[n];
+      CPU.leakyRelu(Activation.LEAKY_SLOPE, x, 0, expected, 0, n);
+      k.leakyRelu(Activation.LEAKY_SLOPE, dx, out, n);
+      all(expected, out.readFloats(0, n), 1e-5, "leaky relu");
+      CPU.leakyReluBackward(Activation.LEAKY_SLOPE, x, 0, dy, 0, expected, 0, n);
+      k.leakyReluBackward(Activation.LEAKY_SLOPE, dx, ddy, out, n);
+      all(expected, out.readFloats(0, n), 1e-5, "leaky relu backward");
+      for (int i = 0; i < n; i++) {
+        expected[i] = (float) Math.tanh(x[i]);
+      }
+      k.tanh(dx, out, n);
+      all(expected, out.readFloats(0, n), 1e-5, "tanh");
+      float[] y = x.clone();
+      CPU.axpy(-0.3f, dy, 4, y, 2, n - 9);
+      k.axpy(-0.3f, ddy, 4, dx, 2, n - 9);
+      all(y, dx.readFloats(0, n), 1e-5, "axpy");
+    }
+  }
+
+  @Test
+  void gatherRowsAppliesOneMapPerMiniBatch() {
+    TranslationGroup g = new TranslationGroup(5);
+    FieldSpace space = new FieldSpace(g.onGrid(), 3);
+    int dim = space.dim();
+    int samples = 9;
+    int segment = 4;
+    int from = 2;
+    int rows = 7;
+    float[] data = random(samples * dim);
+    int segs = (rows + segment - 1) / segment;
+    int[] maps = new int[segs * dim];
+    float[] expected = new float[rows * dim];
+    for (int s = 0; s < segs; s++) {
+      int[] map = space.gather(g.sample(rng));
+      System.arraycopy(map, 0, maps, s * dim, dim);
+      for (int r = s * segment; r < Math.min(rows, (s + 1) * segment); r++) {
+        CPU.gather(data, (from + r) * dim, map, expected, r * dim);
+      }
+    }
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] += -0.5f;
+    }
+    try (ClBuffer src = upload("data", data); ClBuffer dmaps = ctx.buffer("maps", 4L * maps.length);
+         ClBuffer out = ctx.buffer("out", 4L * rows * dim)) {
+      dmaps.write(maps);
+      k.gatherRows(src, from, dim, dmaps, segment, rows, -0.5f, out);
+      all(expected, out.readFloats(0, rows * dim), 1e-6, "gather rows");
+    }
+  }
+
+  @Test
+  void reductionsMatchCpu() {
+    int n = 100_003;
+    float[] a = random(n);
+    float[] b = random(n);
+    try (ClBuffer da = upload("a", a); ClBuffer db = upload("b", b);
+         ClBuffer partials = ctx.buffer("partials", (long) k.accBytes() * (DeviceKernels.REDUCE_GROUPS + 3))) {
+      k.sumSquaredDifference(da, 3, db, 1, n - 7, partials, 3);
+      double[] p = k.readAcc(partials, DeviceKernels.REDUCE_GROUPS + 3);
+      double sum = 0;
+      for (int i = 3; i < p.length; i++) {
+        sum += p[i];
+      }
+      near(CPU.sumSquaredDifference(a, 3, b, 1, n - 7), sum, 1e-4, "sum of squared differences");
+    }
+  }
+
+  @Test
+  void orbitProjectionAndDistanceMatchOrbitTable() {
+    RotationGroup c4 = new RotationGroup(5);
+    OrbitTable t = new OrbitTable(new FieldSpace(c4.onGrid(), 3), new FieldSpace(c4.onGrid(), 2));
+    int size = (int) t.size();
+    int off = 11;
+    float[] w = random(off + size + 4);
+    double expectedDist = t.distanceSquaredToE(w, off);
+    float[] projected = w.clone();
+    t.project(projected, off);
+    DeviceOrbits o = DeviceOrbits.upload(ctx, "test", t);
+    try (ClBuffer dw = upload("w", w); ClBuffer partials = ctx.buffer("partials", (long) k.accBytes() * o.partialCount())) {
+      k.orbitDistance(dw, off, o, partials, 0);
+      double dist = 0;
+      for (double v : k.readAcc(partials, o.partialCount())) {
+        dist += v;
+      }
+      near(expectedDist, dist, 1e-4, "||A - Pi_E A||^2");
+      k.orbitProject(dw, off, o);
+      all(projected, dw.readFloats(0, w.length), 1e-5, "Pi_E A");
+    } finally {
+      o.orbitStart().close();
+      o.members().close();
+    }
+  }
+
+  private static float[] abs(float[] v) {
+    float[] r = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      r[i] = Math.abs(v[i]);
+    }
+    return r;
+  }
+
+  private static void all(float[] expected, float[] actual, double tol, String what) {
+    assertEquals(expected.length, actual.length, what + ": length");
+    for (int i = 0; i < expected.length; i++) {
+      near(expected[i], actual[i], tol, what + " at " + i);
+    }
+  }
+
+  private static void near(double expected, double actual, double tol, String what) {
+    double scale = Math.max(1e-3, Math.max(Math.abs(expected), Math.abs(actual)));
+    assertTrue(Math.abs(expected - actual) <= tol * scale, what + ": cpu " + expected + ", device " + actual);
+  }
+}
