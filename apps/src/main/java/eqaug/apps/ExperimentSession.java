@@ -43,7 +43,8 @@ final class ExperimentSession {
       var panels = Figure.panels(table, exp.title(), zoomPanel);
       folder.write("figure.png", Figure.png(panels));
       folder.write("figure.svg", Figure.svg(panels));
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | LinkageError e) {
+      // A JVM without java.desktop (e.g. a minimal jlink image) cannot draw; the numbers are already saved.
       progress.warn(exp.name() + ": the figure could not be drawn (" + e + "); metrics.csv and config.json are complete");
     }
     return new Result(outcome, table, Summary.of(outcome.records, outcome.runs));
