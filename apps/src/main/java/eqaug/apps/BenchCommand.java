@@ -58,6 +58,10 @@ final class BenchCommand implements Callable<Integer> {
       if (!json) {
         out.printf("eqaug bench: %s, %d thread%s, %s%n%n", RunInfo.jvm(), t, t == 1 ? "" : "s", k.name());
       }
+      // Warm up on every shape first, so that no measurement includes the JIT compiling the kernels.
+      for (Workloads.Shape s : shapes) {
+        gemmGflops(k, s, quick ? 0.02 : 0.1);
+      }
       for (Workloads.Shape s : shapes) {
         ours.add(gemmGflops(k, s, minSeconds));
       }

@@ -176,8 +176,14 @@ public final class VectorKernels implements Kernels {
             int pb0 = (jr / NR) * NR * kc;
             for (int ir = 0; ir < mc; ir += MR) {
               int mr = Math.min(MR, mc - ir);
-              microKernel(kc, buf.packA, (ir / MR) * MR * kc, buf.packB, pb0,
-                  c, cOff + (ic + ir) * ldc + jc + jr, ldc, betaHere, mr, nr, buf.tile);
+              if (nr <= L) {
+                // A last panel at most one vector wide: half the work of the full kernel on zero padding.
+                narrowKernel(kc, buf.packA, (ir / MR) * MR * kc, buf.packB, pb0,
+                    c, cOff + (ic + ir) * ldc + jc + jr, ldc, betaHere, mr, nr, buf.tile);
+              } else {
+                microKernel(kc, buf.packA, (ir / MR) * MR * kc, buf.packB, pb0,
+                    c, cOff + (ic + ir) * ldc + jc + jr, ldc, betaHere, mr, nr, buf.tile);
+              }
             }
           }
         }
@@ -292,6 +298,33 @@ public final class VectorKernels implements Kernels {
     c41.intoArray(tile, 4 * NR + L);
     c50.intoArray(tile, 5 * NR);
     c51.intoArray(tile, 5 * NR + L);
+    addTile(tile, c, cIdx, ldc, beta, mr, nr);
+  }
+
+  /** The micro-kernel for a panel of at most L columns: one vector per row of the tile. */
+  private static void narrowKernel(int kc, float[] pa, int ia, float[] pb, int ib,
+      float[] c, int cIdx, int ldc, float beta, int mr, int nr, float[] tile) {
+    FloatVector c0 = FloatVector.zero(F);
+    FloatVector c1 = FloatVector.zero(F);
+    FloatVector c2 = FloatVector.zero(F);
+    FloatVector c3 = FloatVector.zero(F);
+    FloatVector c4 = FloatVector.zero(F);
+    FloatVector c5 = FloatVector.zero(F);
+    for (int p = 0; p < kc; p++, ia += MR, ib += NR) {
+      FloatVector b0 = FloatVector.fromArray(F, pb, ib);
+      c0 = FloatVector.broadcast(F, pa[ia]).fma(b0, c0);
+      c1 = FloatVector.broadcast(F, pa[ia + 1]).fma(b0, c1);
+      c2 = FloatVector.broadcast(F, pa[ia + 2]).fma(b0, c2);
+      c3 = FloatVector.broadcast(F, pa[ia + 3]).fma(b0, c3);
+      c4 = FloatVector.broadcast(F, pa[ia + 4]).fma(b0, c4);
+      c5 = FloatVector.broadcast(F, pa[ia + 5]).fma(b0, c5);
+    }
+    c0.intoArray(tile, 0);
+    c1.intoArray(tile, NR);
+    c2.intoArray(tile, 2 * NR);
+    c3.intoArray(tile, 3 * NR);
+    c4.intoArray(tile, 4 * NR);
+    c5.intoArray(tile, 5 * NR);
     addTile(tile, c, cIdx, ldc, beta, mr, nr);
   }
 
