@@ -42,6 +42,7 @@ final class ConfigJson {
     if (outcome != null) {
       Map<String, Object> timing = new LinkedHashMap<>();
       timing.put("wall_seconds", outcome.wallSeconds);
+      timing.put("peak_heap_mib", RunInfo.peakHeapMiB());
       Map<String, Object> per = new LinkedHashMap<>();
       for (Map.Entry<Strategy, Double> e : outcome.seconds.entrySet()) {
         per.put(e.getKey().name(), e.getValue());

@@ -41,8 +41,16 @@ final class ExperimentOptions {
   @Option(names = "--device", paramLabel = "NAME", description = "Where to train (default: ${DEFAULT-VALUE}).")
   String device = "cpu";
 
+  @Option(names = "--parallel-runs", paramLabel = "N",
+      description = "Runs trained at once, each on its own engine (default 1; a GPU is not filled by one run).")
+  Integer parallelRuns;
+
   @Option(names = {"-q", "--quiet"}, description = "No progress output.")
   boolean quiet;
+
+  int parallelRuns() {
+    return parallelRuns == null ? 1 : parallelRuns;
+  }
 
   int threads() {
     return threads == null ? Runtime.getRuntime().availableProcessors() : threads;
@@ -55,6 +63,7 @@ final class ExperimentOptions {
     positive("--naug", naug);
     positive("--batch", batch);
     positive("--samples", samples);
+    positive("--parallel-runs", parallelRuns);
     positive("--threads", threads);
     if (lr != null && !(lr > 0 && Double.isFinite(lr))) {
       throw new UsageException("--lr must be a positive finite number, got " + lr);

@@ -14,6 +14,12 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs every (run, strategy) of one experiment: run r draws A^0 from its own stream, and the three
@@ -62,59 +68,152 @@ final class ExperimentRunner {
 
   static Outcome run(Experiment exp, Protocol protocol, Backend backend, int threads, Progress progress,
       Checkpoint checkpoint) {
+    return run(exp, protocol, backend, threads, 1, progress, checkpoint);
+  }
+
+  /**
+   * Trains every run; with parallelRuns > 1, that many runs at once, each on its own engine (a GPU is not
+   * filled by one run). Results are committed in (run, strategy) order whatever finishes first, so the
+   * files are the same as with one run at a time.
+   */
+  static Outcome run(Experiment exp, Protocol protocol, Backend backend, int threads, int parallelRuns,
+      Progress progress, Checkpoint checkpoint) {
     Outcome out = new Outcome();
     long start = System.nanoTime();
     ParameterLayout layout = new ParameterLayout(exp.architecture());
     RandomStreams streams = new RandomStreams(protocol.seed());
-    TrainConfig cfg = protocol.train();
-    long train = passMflop(exp, true);
-    long eval = passMflop(exp, false);
-    try (TrainingEngine engine = backend.open(exp.architecture(), exp.data(), protocol.train(), threads)) {
-      out.engine = engine.describe();
-      for (int run = 0; run < protocol.runs(); run++) {
-        float[] a0 = Initializer.initialParameters(layout, streams.init(run));
-        double sq = 0;
-        for (int i = 0; i < layout.linearSize(); i++) {
-          sq += (double) a0[i] * a0[i];
-        }
-        out.initialNorms.add(Math.sqrt(sq));
-        for (Strategy s : STRATEGIES) {
-          progress.message(exp.name() + " run " + (run + 1) + "/" + protocol.runs() + " " + s);
-          long expected = s == Strategy.AUGMENTED
-              ? (cfg.epochs() + 1L) * eval + (long) cfg.epochs() * cfg.naug() * train
-              : cfg.epochs() * train + eval;
-          long[] seen = {0};
-          TrainingListener listener = new TrainingListener() {
-            @Override
-            public void onEpoch(EpochRecord record) {
-              out.records.add(record);
+    int runs = protocol.runs();
+    int workers = Math.max(1, Math.min(parallelRuns, runs));
+    Part[][] parts = new Part[runs][STRATEGIES.size()];
+    double[] norms = new double[runs];
+    int[] next = {0, 0}; // the next (run, strategy) to commit
+    List<TrainingEngine> engines = new ArrayList<>();
+    try {
+      for (int w = 0; w < workers; w++) {
+        engines.add(backend.open(exp.architecture(), exp.data(), protocol.train(), threads));
+      }
+      out.engine = engines.get(0).describe() + (workers > 1 ? " (" + workers + " runs at once)" : "");
+      AtomicInteger nextRun = new AtomicInteger();
+      Runnable commit = () -> {
+        synchronized (out) {
+          boolean any = false;
+          while (next[0] < runs && parts[next[0]][next[1]] != null) {
+            Part p = parts[next[0]][next[1]];
+            if (next[1] == 0) {
+              out.initialNorms.add(norms[next[0]]);
             }
-
-            @Override
-            public void onPass(boolean withGradient) {
-              long w = withGradient ? train : eval;
-              seen[0] += w;
-              progress.step(w);
+            out.records.addAll(p.records);
+            out.runs.add(p.outcome);
+            out.seconds.merge(p.outcome.strategy(), p.outcome.seconds(), Double::sum);
+            any = true;
+            if (++next[1] == STRATEGIES.size()) {
+              next[1] = 0;
+              next[0]++;
             }
-
-            @Override
-            public void onDiverged(int r, Strategy st, int epoch, String reason) {
-              progress.warn(exp.name() + ": " + reason);
-            }
-          };
-          RunOutcome result = engine.train(run, s, a0, streams.augment(run), listener);
-          if (seen[0] < expected) {
-            progress.step(expected - seen[0]); // a diverged run ends early; its remaining work counts as done
           }
-          out.runs.add(result);
-          out.seconds.merge(s, result.seconds(), Double::sum);
-          out.wallSeconds = (System.nanoTime() - start) / 1e9;
-          checkpoint.save(out);
+          if (any) {
+            out.wallSeconds = (System.nanoTime() - start) / 1e9;
+            checkpoint.save(out);
+          }
         }
+      };
+      List<Callable<Void>> jobs = new ArrayList<>();
+      for (TrainingEngine engine : engines) {
+        jobs.add(() -> {
+          for (int run = nextRun.getAndIncrement(); run < runs; run = nextRun.getAndIncrement()) {
+            float[] a0 = Initializer.initialParameters(layout, streams.init(run));
+            double sq = 0;
+            for (int i = 0; i < layout.linearSize(); i++) {
+              sq += (double) a0[i] * a0[i];
+            }
+            synchronized (out) {
+              norms[run] = Math.sqrt(sq);
+            }
+            for (int si = 0; si < STRATEGIES.size(); si++) {
+              Part p = trainOne(exp, protocol, engine, run, STRATEGIES.get(si), a0, streams, progress);
+              synchronized (out) {
+                parts[run][si] = p;
+              }
+              commit.run();
+            }
+          }
+          return null;
+        });
+      }
+      if (workers == 1) {
+        jobs.get(0).call();
+      } else {
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+          for (Future<Void> f : pool.invokeAll(jobs)) {
+            f.get();
+          }
+        } finally {
+          pool.shutdownNow();
+        }
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      for (TrainingEngine engine : engines) {
+        engine.close();
       }
     }
     out.complete = true;
     out.wallSeconds = (System.nanoTime() - start) / 1e9;
     return out;
+  }
+
+  /** One (run, strategy): its epoch records and how it ended. */
+  private record Part(List<EpochRecord> records, RunOutcome outcome) {}
+
+  private static Part trainOne(Experiment exp, Protocol protocol, TrainingEngine engine, int run, Strategy s,
+      float[] a0, RandomStreams streams, Progress progress) {
+    TrainConfig cfg = protocol.train();
+    long train = passMflop(exp, true);
+    long eval = passMflop(exp, false);
+    progress.message(exp.name() + " run " + (run + 1) + "/" + protocol.runs() + " " + s);
+    long expected = s == Strategy.AUGMENTED
+        ? (cfg.epochs() + 1L) * eval + (long) cfg.epochs() * cfg.naug() * train
+        : cfg.epochs() * train + eval;
+    long[] seen = {0};
+    List<EpochRecord> records = new ArrayList<>();
+    TrainingListener listener = new TrainingListener() {
+      @Override
+      public void onEpoch(EpochRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void onPass(boolean withGradient) {
+        long w = withGradient ? train : eval;
+        seen[0] += w;
+        progress.step(w);
+      }
+
+      @Override
+      public void onDiverged(int r, Strategy st, int epoch, String reason) {
+        progress.warn(exp.name() + ": " + reason);
+      }
+    };
+    RunOutcome result = engine.train(run, s, a0, streams.augment(run), listener);
+    if (seen[0] < expected) {
+      progress.step(expected - seen[0]); // a diverged run ends early; its remaining work counts as done
+    }
+    return new Part(records, result);
   }
 }

@@ -31,7 +31,7 @@ final class ExperimentSession {
     write(folder, "config.json", config(exp, protocol, null, "running", started));
     ExperimentRunner.Outcome outcome;
     try {
-      outcome = ExperimentRunner.run(exp, protocol, backend, threads, progress,
+      outcome = ExperimentRunner.run(exp, protocol, backend, threads, options.parallelRuns(), progress,
           soFar -> save(folder, exp, protocol, soFar, "partial: interrupted after the runs in metrics.csv", started));
     } catch (RuntimeException e) {
       write(folder, "config.json", config(exp, protocol, null, "failed: " + e, started));

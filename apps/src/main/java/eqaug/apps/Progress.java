@@ -38,7 +38,7 @@ final class Progress implements AutoCloseable {
     }
   }
 
-  void step(long work) {
+  synchronized void step(long work) {
     done += work;
     if (bar != null) {
       bar.stepBy(work);
@@ -51,14 +51,14 @@ final class Progress implements AutoCloseable {
     }
   }
 
-  void message(String text) {
+  synchronized void message(String text) {
     if (bar != null) {
       bar.setExtraMessage(text);
     }
   }
 
   /** A line that must be seen (a diverged run), printed without breaking the bar. */
-  void warn(String text) {
+  synchronized void warn(String text) {
     warnings.println((bar != null ? "\n" : "") + "warning: " + text);
   }
 

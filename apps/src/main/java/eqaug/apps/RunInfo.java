@@ -16,6 +16,17 @@ final class RunInfo {
     return System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version");
   }
 
+  /** The most heap this JVM has held so far, summed over the heap's memory pools, in MiB. */
+  static long peakHeapMiB() {
+    long peak = 0;
+    for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak >> 20;
+  }
+
   static Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("eqaug", version());

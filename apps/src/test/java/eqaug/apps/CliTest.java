@@ -64,7 +64,7 @@ class CliTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"--lr=0", "--lr=-1e-5", "--lr=NaN", "--lr=Infinity", "--epochs=0", "--runs=0",
-      "--batch=0", "--naug=-3", "--threads=0"})
+      "--batch=0", "--naug=-3", "--threads=0", "--parallel-runs=0", "--samples=0"})
   void nonPositiveOrNonFiniteValuesAreRefusedBeforeAnyWork(String option) {
     Path out = tmp.resolve("never");
     Result r = run("perm", option, "--out", out.toString());
@@ -141,6 +141,17 @@ class CliTest {
     Path b = tmp.resolve("b");
     assertEquals(0, run("perm", "--runs", "1", "--epochs", "2", "--naug", "2", "--threads", "1", "--out", a.toString(), "-q").code());
     assertEquals(0, run("perm", "--runs", "1", "--epochs", "2", "--naug", "2", "--threads", "2", "--out", b.toString(), "-q").code());
+    assertEquals(Files.readString(a.resolve("metrics.csv")), Files.readString(b.resolve("metrics.csv")));
+  }
+
+  @Test
+  void runsTrainedAtOnceGiveTheSameFilesAsOneAtATime() throws IOException {
+    Path a = tmp.resolve("serial");
+    Path b = tmp.resolve("parallel");
+    assertEquals(0, run("perm", "--runs", "3", "--epochs", "2", "--naug", "2", "--threads", "1", "--samples", "400",
+        "--out", a.toString(), "-q").code());
+    assertEquals(0, run("perm", "--runs", "3", "--epochs", "2", "--naug", "2", "--threads", "1", "--samples", "400",
+        "--parallel-runs", "2", "--out", b.toString(), "-q").code());
     assertEquals(Files.readString(a.resolve("metrics.csv")), Files.readString(b.resolve("metrics.csv")));
   }
 
