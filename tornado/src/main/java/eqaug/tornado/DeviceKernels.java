@@ -15,19 +15,39 @@ import java.nio.charset.StandardCharsets;
  * cl_khr_fp64, else in float ({@link #accBytes()}). Launches are queued, not waited for.
  */
 public final class DeviceKernels {
-  /** The kernel sources, concatenated in this order into one program. */
-  static final String[] SOURCES = {"common.cl", "gemm.cl", "elementwise.cl", "batchnorm.cl", "loss.cl", "orbits.cl", "reduce.cl"};
+  /** The main program's sources, concatenated in this order; gemm.cl is built apart, once per block shape. */
+  static final String[] SOURCES = {"common.cl", "elementwise.cl", "batchnorm.cl", "loss.cl", "orbits.cl", "reduce.cl"};
   /** Work-group size of the reductions (REDUCE_GROUP in common.cl). */
   public static final int REDUCE_GROUP = 256;
-  /** Work-groups of the strided reductions: the number of partial sums the host adds. */
-  public static final int REDUCE_GROUPS = 64;
-  private static final int GEMM_TILE = 64;
+  /**
+   * Work-groups of the strided reductions: the number of partial sums the host adds. 1024 x 256 items keep
+   * enough loads in flight to stream a layer of tens of millions of parameters at memory speed (64 groups left
+   * an H200 latency-bound); the host adds 1024 doubles per layer per epoch.
+   */
+  public static final int REDUCE_GROUPS = 1024;
+  /** Work-group side of the gemm kernels (GEMM_LX in gemm.cl): 16 x 16 items. */
   private static final int GEMM_LOCAL = 16;
+  /** Block shapes of C (rows x columns) that gemm.cl can be built for (GEMM_QM = rows / 64, GEMM_QN = columns / 64). */
+  static final int[][] GEMM_BLOCKS = {{64, 64}, {64, 128}, {128, 128}};
+  /**
+   * The block shape every product uses: 64 x 64 (4 x 4 outputs per item, 64 registers on an H200, so four
+   * groups per SM). On an H200 it beat 64 x 128 (97 registers) and 128 x 128 (161 registers, one group per
+   * SM) at every shape of training: 250x6272x6272 (nt 0.66 ms, nn 0.62 ms), 6272x6272x250 (tn 0.59 ms),
+   * 250x6272x196 (0.026 ms), m = 25 (0.27 to 0.29 ms). The others are built only on request (tests).
+   */
+  static final int GEMM_DEFAULT = 0;
   private static final int GROUP = 128;
+  /** Work-group size of batch norm (BN_GROUP in batchnorm.cl): one group per (mini-batch, channel). */
+  static final int BN_GROUP = 256;
+  /** Work-group size of the losses (LOSS_GROUP in loss.cl): one group per mini-batch. */
+  static final int LOSS_GROUP = 256;
+  /** Suffixes of the gemm kernels by (transA ? 2 : 0) + (transB ? 1 : 0). */
+  private static final String[] GEMM_TRANS = {"nn", "nt", "tn", "tt"};
 
   private final ClContext ctx;
   private final boolean fp64;
-  private final ClKernel gemm;
+  /** gemm kernels by [(transA ? 2 : 0) + (transB ? 1 : 0)][block shape]. */
+  private final ClKernel[][] gemm = new ClKernel[4][GEMM_BLOCKS.length];
   private final ClKernel loadRows;
   private final ClKernel gatherRows;
   private final ClKernel leakyRelu;
@@ -40,6 +60,7 @@ public final class DeviceKernels {
   private final ClKernel fill;
   private final ClKernel bnForward;
   private final ClKernel bnBackward;
+  private final ClKernel bnGrad;
   private final ClKernel bceLoss;
   private final ClKernel softmaxLoss;
   private final ClKernel orbitProject;
@@ -54,7 +75,7 @@ public final class DeviceKernels {
       src.append("// ---- ").append(s).append('\n').append(resource(s)).append('\n');
     }
     ClProgram p = ctx.program("eqaug kernels", src.toString(), fp64 ? "-DUSE_FP64" : "");
-    gemm = p.kernel("gemm");
+    buildGemm(GEMM_DEFAULT);
     loadRows = p.kernel("load_rows");
     gatherRows = p.kernel("gather_rows");
     leakyRelu = p.kernel("leaky_relu");
@@ -67,6 +88,7 @@ public final class DeviceKernels {
     fill = p.kernel("fill");
     bnForward = p.kernel("bn_forward");
     bnBackward = p.kernel("bn_backward");
+    bnGrad = p.kernel("bn_grad");
     bceLoss = p.kernel("bce_loss");
     softmaxLoss = p.kernel("softmax_loss");
     orbitProject = p.kernel("orbit_project");
@@ -113,14 +135,54 @@ public final class DeviceKernels {
     return d;
   }
 
+  /** Writes {@code v} as accumulator values (double or float on the device) from element 0. */
+  public void writeAcc(ClBuffer b, double[] v) {
+    if (fp64) {
+      b.write(v);
+      return;
+    }
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = (float) v[i];
+    }
+    b.write(f);
+  }
+
+  /**
+   * Builds gemm.cl for the block shape GEMM_BLOCKS[variant], apart from the main program: its register
+   * tiles are sized at compile time (-DGEMM_QM, -DGEMM_QN).
+   */
+  private void buildGemm(int variant) {
+    int bm = GEMM_BLOCKS[variant][0];
+    int bn = GEMM_BLOCKS[variant][1];
+    String src = "// ---- common.cl\n" + resource("common.cl") + "\n// ---- gemm.cl\n" + resource("gemm.cl") + "\n";
+    ClProgram g = ctx.program("eqaug gemm " + bm + "x" + bn, src,
+        (fp64 ? "-DUSE_FP64 " : "") + "-DGEMM_QM=" + bm / 64 + " -DGEMM_QN=" + bn / 64);
+    for (int t = 0; t < 4; t++) {
+      gemm[t][variant] = g.kernel("gemm_" + GEMM_TRANS[t]);
+    }
+  }
+
   /** C = op(A) op(B) + beta C; see gemm.cl and eqaug.kernel.Kernels#gemm. */
   public void gemm(boolean transA, boolean transB, int m, int n, int k, ClBuffer a, int aOff, int lda,
       ClBuffer b, int bOff, int ldb, float beta, ClBuffer c, int cOff, int ldc) {
-    gemm.arg(0, m).arg(1, n).arg(2, k).arg(3, a).arg(4, aOff).arg(5, lda).arg(6, transA ? 1 : 0)
-        .arg(7, b).arg(8, bOff).arg(9, ldb).arg(10, transB ? 1 : 0).arg(11, beta).arg(12, c).arg(13, cOff).arg(14, ldc);
-    long gx = (long) (n + GEMM_TILE - 1) / GEMM_TILE * GEMM_LOCAL;
-    long gy = (long) (m + GEMM_TILE - 1) / GEMM_TILE * GEMM_LOCAL;
-    gemm.launch(new long[] {gx, gy}, new long[] {GEMM_LOCAL, GEMM_LOCAL});
+    gemm(GEMM_DEFAULT, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /** gemm with the block shape GEMM_BLOCKS[variant], built on first use (tests run every shape). */
+  void gemm(int variant, boolean transA, boolean transB, int m, int n, int k, ClBuffer a, int aOff, int lda,
+      ClBuffer b, int bOff, int ldb, float beta, ClBuffer c, int cOff, int ldc) {
+    if (gemm[0][variant] == null) {
+      buildGemm(variant);
+    }
+    ClKernel g = gemm[(transA ? 2 : 0) + (transB ? 1 : 0)][variant];
+    g.arg(0, m).arg(1, n).arg(2, k).arg(3, a).arg(4, aOff).arg(5, lda).arg(6, b).arg(7, bOff).arg(8, ldb)
+        .arg(9, beta).arg(10, c).arg(11, cOff).arg(12, ldc);
+    int bm = GEMM_BLOCKS[variant][0];
+    int bn = GEMM_BLOCKS[variant][1];
+    long gx = Math.max(1, ((long) n + bn - 1) / bn) * GEMM_LOCAL;
+    long gy = Math.max(1, ((long) m + bm - 1) / bm) * GEMM_LOCAL;
+    g.launch(new long[] {gx, gy}, new long[] {GEMM_LOCAL, GEMM_LOCAL});
   }
 
   public void loadRows(ClBuffer src, int srcOff, int len, float shift, ClBuffer dst) {
@@ -164,32 +226,54 @@ public final class DeviceKernels {
     fill.arg(0, x).arg(1, off).arg(2, len).arg(3, value).launch1d(len, GROUP);
   }
 
+  /**
+   * Batch norm forward on {@code rows} rows as mini-batches of {@code segment}: one work-group of
+   * {@link #BN_GROUP} per (mini-batch, channel) reduces mean and variance, then normalises its values.
+   */
   public void bnForward(ClBuffer x, ClBuffer y, ClBuffer xhat, ClBuffer invStd, ClBuffer params, int off,
       int channels, int positions, int rows, int segment) {
     int segs = (rows + segment - 1) / segment;
     bnForward.arg(0, x).arg(1, y).arg(2, xhat).arg(3, invStd).arg(4, params).arg(5, off).arg(6, channels)
-        .arg(7, positions).arg(8, rows).arg(9, segment).launch1d((long) segs * channels, 32);
+        .arg(7, positions).arg(8, rows).arg(9, segment)
+        .launch(new long[] {(long) segs * channels * BN_GROUP}, new long[] {BN_GROUP});
   }
 
+  /** Bytes of the scratch {@link #bnBackward} needs for {@code segments} mini-batches of {@code channels}. */
+  public long bnSumsBytes(int channels, int segments) {
+    return 2L * accBytes() * channels * segments;
+  }
+
+  /**
+   * Batch norm backward: one work-group of {@link #BN_GROUP} per (mini-batch, channel) reduces sum dy and
+   * sum dy xhat into {@code sums} (at least {@link #bnSumsBytes} bytes) and writes the input gradient when
+   * {@code needInput}; then one work-item per channel adds the sums to the scale and shift gradients in
+   * mini-batch order.
+   */
   public void bnBackward(ClBuffer dy, ClBuffer dx, ClBuffer xhat, ClBuffer invStd, ClBuffer params, ClBuffer grad,
-      int off, int channels, int positions, int rows, int segment, boolean needInput) {
-    bnBackward.arg(0, dy).arg(1, dx).arg(2, xhat).arg(3, invStd).arg(4, params).arg(5, grad).arg(6, off)
+      ClBuffer sums, int off, int channels, int positions, int rows, int segment, boolean needInput) {
+    int segs = (rows + segment - 1) / segment;
+    bnBackward.arg(0, dy).arg(1, dx).arg(2, xhat).arg(3, invStd).arg(4, params).arg(5, sums).arg(6, off)
         .arg(7, channels).arg(8, positions).arg(9, rows).arg(10, segment).arg(11, needInput ? 1 : 0)
-        .launch1d(channels, 32);
+        .launch(new long[] {(long) segs * channels * BN_GROUP}, new long[] {BN_GROUP});
+    bnGrad.arg(0, sums).arg(1, grad).arg(2, off).arg(3, channels).arg(4, segs).launch1d(channels, 32);
   }
 
+  /** Sigmoid BCE per mini-batch: one work-group of {@link #LOSS_GROUP} per mini-batch, one entry per item. */
   public void bceLoss(ClBuffer z, ClBuffer y, int yOff, ClBuffer dz, int width, int rows, int segment, int positions,
       float weight, boolean wantGrad, ClBuffer tally, int tallyBase) {
     int segs = (rows + segment - 1) / segment;
     bceLoss.arg(0, z).arg(1, y).arg(2, yOff).arg(3, dz).arg(4, width).arg(5, rows).arg(6, segment).arg(7, positions)
-        .arg(8, weight).arg(9, wantGrad ? 1 : 0).arg(10, tally).arg(11, tallyBase).launch1d(segs, 32);
+        .arg(8, weight).arg(9, wantGrad ? 1 : 0).arg(10, tally).arg(11, tallyBase)
+        .launch(new long[] {(long) segs * LOSS_GROUP}, new long[] {LOSS_GROUP});
   }
 
+  /** Softmax cross-entropy per mini-batch: one work-group of {@link #LOSS_GROUP} per mini-batch, one sample per item. */
   public void softmaxLoss(ClBuffer z, ClBuffer y, int yOff, ClBuffer dz, int width, int rows, int segment,
       float weight, boolean wantGrad, ClBuffer tally, int tallyBase) {
     int segs = (rows + segment - 1) / segment;
     softmaxLoss.arg(0, z).arg(1, y).arg(2, yOff).arg(3, dz).arg(4, width).arg(5, rows).arg(6, segment)
-        .arg(7, weight).arg(8, wantGrad ? 1 : 0).arg(9, tally).arg(10, tallyBase).launch1d(segs, 32);
+        .arg(7, weight).arg(8, wantGrad ? 1 : 0).arg(9, tally).arg(10, tallyBase)
+        .launch(new long[] {(long) segs * LOSS_GROUP}, new long[] {LOSS_GROUP});
   }
 
   /** Pi_E in place on one layer of {@code w}; see orbits.cl and {@link DeviceOrbits}. */

@@ -32,6 +32,8 @@ public final class DeviceNetwork {
   private final int firstParameterStage;
   private final ClBuffer params;
   private final ClBuffer grad;
+  /** Scratch of batch norm's backward pass: per (mini-batch, channel) sums, shared by every batch-norm stage. */
+  private final ClBuffer bnSums;
 
   public DeviceNetwork(DeviceKernels kernels, Architecture arch, int maxBatch) {
     if (maxBatch < 1) {
@@ -52,6 +54,7 @@ public final class DeviceNetwork {
     invStd = new ClBuffer[n];
     dims[0] = arch.input().dim();
     int first = -1;
+    int maxChannels = 0;
     for (int s = 0; s < n; s++) {
       Stage st = stages[s];
       if (st instanceof Linear l) {
@@ -63,6 +66,7 @@ public final class DeviceNetwork {
         paramOffset[s] = layout.norm(b).offset();
         normalised[s] = ctx.buffer("xhat" + s, 4L * maxBatch * dims[s]);
         invStd[s] = ctx.buffer("invStd" + s, (long) kernels.accBytes() * maxBatch * b.channels());
+        maxChannels = Math.max(maxChannels, b.channels());
         first = first < 0 ? s : first;
       } else {
         dims[s + 1] = dims[s];
@@ -75,6 +79,8 @@ public final class DeviceNetwork {
     }
     params = ctx.buffer("params", 4L * layout.size());
     grad = ctx.buffer("grad", 4L * layout.size());
+    // At most maxBatch mini-batches (of one sample) per step.
+    bnSums = ctx.buffer("bnSums", Math.max(8, kernels.bnSumsBytes(maxChannels, maxBatch)));
   }
 
   public ParameterLayout layout() {
@@ -179,7 +185,7 @@ public final class DeviceNetwork {
         }
       } else {
         BatchNorm b = (BatchNorm) st;
-        k.bnBackward(g[s + 1], g[s], normalised[s], invStd[s], params, grad, paramOffset[s], b.channels(),
+        k.bnBackward(g[s + 1], g[s], normalised[s], invStd[s], params, grad, bnSums, paramOffset[s], b.channels(),
             b.positions(), rows, segment, needInput);
       }
     }

@@ -62,34 +62,77 @@ class DeviceKernelsTest {
       for (int shape = 0; shape < 3; shape++) {
         boolean ta = shape == 2;
         boolean tb = shape == 0;
-        int lda = (ta ? m : kk) + 3;
-        int ldb = (tb ? kk : n) + 2;
-        int ldc = n + 1;
-        int aOff = 5;
-        int bOff = 7;
-        int cOff = 3;
-        float[] a = random(aOff + (ta ? kk : m) * lda);
-        float[] b = random(bOff + (tb ? n : kk) * ldb);
-        float[] c = random(cOff + m * ldc);
-        float beta = shape == 2 ? 1f : 0f;
-        float[] expected = c.clone();
-        CPU.gemm(ta, tb, m, n, kk, a, aOff, lda, b, bOff, ldb, beta, expected, cOff, ldc);
-        // Error relative to the size of the summed terms, sum |a||b| (+ |beta c|): cancellation is no failure.
-        float[] magnitude = abs(c);
-        CPU.gemm(ta, tb, m, n, kk, abs(a), aOff, lda, abs(b), bOff, ldb, beta, magnitude, cOff, ldc);
-        try (ClBuffer da = upload("a", a); ClBuffer db = upload("b", b); ClBuffer dc = upload("c", c)) {
-          k.gemm(ta, tb, m, n, kk, da, aOff, lda, db, bOff, ldb, beta, dc, cOff, ldc);
-          float[] actual = dc.readFloats(0, c.length);
-          for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-              int idx = cOff + i * ldc + j;
-              assertTrue(Math.abs(expected[idx] - actual[idx]) <= 1e-4 * Math.max(1e-3, magnitude[idx]),
-                  "gemm " + m + "x" + n + "x" + kk + " shape " + shape + " at " + i + "," + j
-                  + ": cpu " + expected[idx] + ", device " + actual[idx]);
-            }
-          }
-          // Entries outside the m x n block are left alone.
-          assertEquals(c[0], actual[0]);
+        checkGemm(-1, ta, tb, m, n, kk, (ta ? m : kk) + 3, (tb ? kk : n) + 2, n + 1, 5, 7, 3,
+            shape == 2 ? 1f : 0f, false);
+      }
+    }
+  }
+
+  /**
+   * Every block shape of gemm.cl, every transpose, on sizes that are and are not multiples of the blocks
+   * and of the k slice (16), k below one slice, with aligned operands (offsets and leading dimensions
+   * multiples of 4: the float4 path, with its edges) and unaligned ones (the lane-by-lane path); beta 0
+   * over a C full of NaN (not read) and beta 1 (accumulated).
+   */
+  @Test
+  void gemmEveryBlockShapeAlignedAndNot() {
+    int[][] sizes = {{130, 260, 35}, {128, 128, 32}, {250, 197, 7}, {3, 301, 50}, {67, 5, 16}};
+    for (int v = 0; v < DeviceKernels.GEMM_BLOCKS.length; v++) {
+      for (int[] s : sizes) {
+        int m = s[0];
+        int n = s[1];
+        int kk = s[2];
+        for (int t = 0; t < 4; t++) {
+          boolean ta = t >= 2;
+          boolean tb = (t & 1) == 1;
+          boolean aligned = (m + n + kk + t) % 2 == 0;
+          int pad = aligned ? 4 : 1;
+          int lda = (ta ? m : kk) + (aligned ? (4 - (ta ? m : kk) % 4) % 4 + 4 : pad);
+          int ldb = (tb ? kk : n) + (aligned ? (4 - (tb ? kk : n) % 4) % 4 : 2);
+          int ldc = n + (aligned ? (4 - n % 4) % 4 : 3);
+          checkGemm(v, ta, tb, m, n, kk, lda, ldb, ldc, aligned ? 8 : 5, aligned ? 4 : 3, aligned ? 4 : 1, 0f, true);
+          checkGemm(v, ta, tb, m, n, kk, lda, ldb, ldc, aligned ? 0 : 2, aligned ? 12 : 7, aligned ? 8 : 6, 1f, false);
+        }
+      }
+    }
+  }
+
+  /** One gemm on the device (variant -1: the launcher's choice) against core's CPU kernel. */
+  private void checkGemm(int variant, boolean ta, boolean tb, int m, int n, int kk, int lda, int ldb, int ldc,
+      int aOff, int bOff, int cOff, float beta, boolean nanC) {
+    float[] a = random(aOff + (ta ? kk : m) * lda);
+    float[] b = random(bOff + (tb ? n : kk) * ldb);
+    float[] c = random(cOff + m * ldc + 2);
+    if (nanC) {
+      java.util.Arrays.fill(c, Float.NaN);
+    }
+    float[] expected = c.clone();
+    CPU.gemm(ta, tb, m, n, kk, a, aOff, lda, b, bOff, ldb, beta, expected, cOff, ldc);
+    // Error relative to the size of the summed terms, sum |a||b| (+ |beta c|): cancellation is no failure.
+    float[] magnitude = abs(c);
+    CPU.gemm(ta, tb, m, n, kk, abs(a), aOff, lda, abs(b), bOff, ldb, beta, magnitude, cOff, ldc);
+    try (ClBuffer da = upload("a", a); ClBuffer db = upload("b", b); ClBuffer dc = upload("c", c)) {
+      if (variant < 0) {
+        k.gemm(ta, tb, m, n, kk, da, aOff, lda, db, bOff, ldb, beta, dc, cOff, ldc);
+      } else {
+        k.gemm(variant, ta, tb, m, n, kk, da, aOff, lda, db, bOff, ldb, beta, dc, cOff, ldc);
+      }
+      float[] actual = dc.readFloats(0, c.length);
+      String what = "gemm variant " + variant + " " + m + "x" + n + "x" + kk + (ta ? " transA" : "")
+          + (tb ? " transB" : "") + " lda " + lda + " ldb " + ldb + " ldc " + ldc + " beta " + beta;
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          int idx = cOff + i * ldc + j;
+          assertTrue(Math.abs(expected[idx] - actual[idx]) <= 1e-4 * Math.max(1e-3, magnitude[idx]),
+              what + " at " + i + "," + j + ": cpu " + expected[idx] + ", device " + actual[idx]);
+        }
+      }
+      // Entries outside the m x n block are left alone.
+      for (int idx = 0; idx < c.length; idx++) {
+        int i = (idx - cOff) / ldc;
+        int j = (idx - cOff) % ldc;
+        if (idx < cOff || i >= m || j >= n) {
+          assertEquals(Float.floatToIntBits(c[idx]), Float.floatToIntBits(actual[idx]), what + " wrote outside C at " + idx);
         }
       }
     }

@@ -52,6 +52,10 @@ public final class ClBuffer implements ClContext.ClResource, AutoCloseable {
     write(src, 0, 0, src.length);
   }
 
+  public void write(double[] src) {
+    write(MemorySegment.ofArray(src), 0);
+  }
+
   public void write(int[] src) {
     write(src, 0, 0, src.length);
   }

@@ -1,70 +1,266 @@
 // C = op(A) op(B) + beta C (eqaug.kernel.Kernels#gemm): op(A) is m x k, op(B) is k x n, row-major with
-// leading dimensions; transA/transB transpose. The three shapes of training: Y = X W^T (transB),
-// dX = dY W (none), dW += dY^T X (transA, beta 1). Work-groups of 16 x 16 items compute 64 x 64 tiles of C,
-// 4 x 4 outputs per item, staging 16-deep slices of A and B in local memory. With beta 0, C is not read.
-#define TM 64
-#define TN 64
-#define TK 16
-#define WPT 4
-#define LX 16
+// leading dimensions; transA/transB transpose. The three shapes of training: Y = X W^T (nt),
+// dX = dY W (nn), dW += dY^T X (tn, beta 1). With beta 0, C is not read (a NaN there does not leak).
+//
+// Tiling. A work-group of 16 x 16 work-items computes a BM x BN block of C, BM = 64 QM and BN = 64 QN,
+// walking k in slices of GEMM_BK = 16. QM and QN (1 or 2) are fixed when the source is built
+// (-DGEMM_QM, -DGEMM_QN; default 1 1), so register arrays and unrolled loops have compile-time sizes.
+// DeviceKernels uses 64 x 64 (QM = QN = 1) for every product: on an H200 it needs 64 registers (four groups
+// per SM) and was fastest at all shapes of training (64 x 128 needs 97, 128 x 128 161: fewer warps per SM);
+// the larger shapes stay buildable, and tested, for other devices.
+//  - Item (tx, ty) holds (4 QM) x (4 QN) accumulators in registers: rows q*64 + 4*ty + r and columns
+//    p*64 + 4*tx + s of the block (q < QM, p < QN, r, s < 4). Per step of k it reads QM float4 of A and
+//    QN float4 of B from local memory: the 16 items of a half-warp read 16 consecutive float4 of B
+//    (conflict-free) and one float4 of A (a broadcast), then do 16 QM QN fma.
+//  - Local memory holds both slices k-major, As[kk][BM + PAD] and Bs[kk][BN + PAD], double-buffered:
+//    the global loads of slice t+1 go to registers before slice t is multiplied and to the other buffer
+//    after, so their latency hides behind the arithmetic and one barrier per slice suffices.
+//    128x128: 2 x (16 x 132 + 16 x 132) floats = 33 KiB; 64x128: 25 KiB; 64x64: 17 KiB.
+//  - Each operand slice is loaded as float4 chunks of 4 values contiguous in memory, QM (or QN) chunks per
+//    item. When the operand runs along k in memory (A not transposed, B transposed) a chunk is 4 k-values
+//    of one row and is stored transposed into the k-major local slice (4 scalar stores; PAD = 4 keeps
+//    those at most 2-way bank-conflicted while float4 reads stay aligned); otherwise a chunk is 4 rows or
+//    columns at one k and is stored as one float4.
+//  - A chunk is read with one 16-byte load when the operand's offset and leading dimension are multiples
+//    of 4 (so every chunk is aligned) and the chunk lies wholly inside the matrix; otherwise, at the
+//    edges of m, n, k or for unaligned operands, it is read lane by lane, out-of-range lanes as 0.
+//  - transA and transB are compile-time constants of each kernel (gemm_nn, gemm_nt, gemm_tn, gemm_tt,
+//    below), so the loops carry no branches on them; DeviceKernels picks the kernel per launch.
+// No split along k: each output is one sum in a fixed order, deterministic for a given kernel.
+#ifndef GEMM_QM
+#define GEMM_QM 1
+#endif
+#ifndef GEMM_QN
+#define GEMM_QN 1
+#endif
+#define GEMM_BM (64 * GEMM_QM)
+#define GEMM_BN (64 * GEMM_QN)
+#define GEMM_BK 16
+#define GEMM_PAD 4
+#define GEMM_LX 16
 
-__kernel __attribute__((reqd_work_group_size(LX, LX, 1)))
-void gemm(int m, int n, int k,
-          __global const float* a, int aOff, int lda, int transA,
-          __global const float* b, int bOff, int ldb, int transB,
-          float beta, __global float* c, int cOff, int ldc) {
-  __local float As[TK][TM];
-  __local float Bs[TK][TN];
+// Four consecutive floats from p, lanes from `valid` on (0..4) as 0; `fast`: all four valid and p 16-byte aligned.
+static inline float4 gemm_fetch(__global const float* p, int valid, bool fast) {
+  if (fast) {
+    return *(__global const float4*) p;
+  }
+  float4 v = (float4) (0.0f);
+  if (valid > 0) v.x = p[0];
+  if (valid > 1) v.y = p[1];
+  if (valid > 2) v.z = p[2];
+  if (valid > 3) v.w = p[3];
+  return v;
+}
+
+// Chunk `i` of the items' share of one operand slice (W = 64 Q wide, GEMM_BK deep): its first element is
+// at slice position (kk, w). kRows: the operand is stored k-major (element (kk, w) at (k0 + kk) ld + w0 + w),
+// the chunk runs along w; else it is stored w-major (at (w0 + w) ld + k0 + kk), the chunk runs along k.
+static inline void gemm_chunk(const int kRows, const int W, int c, int* kk, int* w) {
+  if (kRows) {
+    *kk = c / (W / 4);
+    *w = c % (W / 4) * 4;
+  } else {
+    *kk = c % (GEMM_BK / 4) * 4;
+    *w = c / (GEMM_BK / 4);
+  }
+}
+
+// Number of valid lanes of a chunk at slice k0, whose first element is at global (k0 + kk, gw); wLim is m or n.
+static inline int gemm_valid(const int kRows, int kk, int gw, int k0, int k, int wLim) {
+  if (kRows) {
+    return k0 + kk < k ? clamp(wLim - gw, 0, 4) : 0;
+  }
+  return gw < wLim ? clamp(k - k0 - kk, 0, 4) : 0;
+}
+
+// Stores a chunk into the k-major local slice S (row length L).
+static inline void gemm_stage(const int kRows, __local float* s, const int L, int kk, int w, float4 v) {
+  if (kRows) {
+    *(__local float4*) (s + kk * L + w) = v;
+  } else {
+    s[kk * L + w] = v.x;
+    s[(kk + 1) * L + w] = v.y;
+    s[(kk + 2) * L + w] = v.z;
+    s[(kk + 3) * L + w] = v.w;
+  }
+}
+
+static inline __attribute__((always_inline)) void gemm_body(const int TA, const int TB, int m, int n, int k, __global const float* a, int aOff, int lda, __global const float* b, int bOff, int ldb,
+    float beta, __global float* c, int cOff, int ldc, __local float* As, __local float* Bs) {
+  const int QM = GEMM_QM;
+  const int QN = GEMM_QN;
+  const int BM = GEMM_BM;
+  const int BN = GEMM_BN;
+  const int LA = BM + GEMM_PAD;
+  const int LB = BN + GEMM_PAD;
+  // A is stored k-major when transposed, B when not.
+  const int aRows = TA;
+  const int bRows = !TB;
   const int tx = get_local_id(0);
   const int ty = get_local_id(1);
-  const int lid = ty * LX + tx;
-  const int row0 = get_group_id(1) * TM;
-  const int col0 = get_group_id(0) * TN;
-  float acc[WPT][WPT];
-  for (int i = 0; i < WPT; i++) {
-    for (int j = 0; j < WPT; j++) {
+  const int lid = ty * GEMM_LX + tx;
+  const int row0 = get_group_id(1) * BM;
+  const int col0 = get_group_id(0) * BN;
+  const bool vecA = ((aOff | lda) & 3) == 0;
+  const bool vecB = ((bOff | ldb) & 3) == 0;
+
+  // This item's chunks of the A and B slices: position in the slice, pointer at slice k0 = 0, and
+  // whether the chunk lies inside the matrix along m or n (k is checked per slice).
+  int akk[GEMM_QM], aw[GEMM_QM], bkk[GEMM_QN], bw[GEMM_QN];
+  bool aIn[GEMM_QM], bIn[GEMM_QN];
+  __global const float* pa[GEMM_QM];
+  __global const float* pb[GEMM_QN];
+  #pragma unroll
+  for (int i = 0; i < QM; i++) {
+    gemm_chunk(aRows, BM, lid + i * GEMM_LX * GEMM_LX, &akk[i], &aw[i]);
+    int gm = row0 + aw[i];
+    pa[i] = a + aOff + (aRows ? (long) akk[i] * lda + gm : (long) gm * lda + akk[i]);
+    aIn[i] = aRows ? gm + 3 < m : gm < m;
+  }
+  #pragma unroll
+  for (int i = 0; i < QN; i++) {
+    gemm_chunk(bRows, BN, lid + i * GEMM_LX * GEMM_LX, &bkk[i], &bw[i]);
+    int gn = col0 + bw[i];
+    pb[i] = b + bOff + (bRows ? (long) bkk[i] * ldb + gn : (long) gn * ldb + bkk[i]);
+    bIn[i] = bRows ? gn + 3 < n : gn < n;
+  }
+  const long aStep = aRows ? (long) GEMM_BK * lda : GEMM_BK;
+  const long bStep = bRows ? (long) GEMM_BK * ldb : GEMM_BK;
+
+  float acc[4 * GEMM_QM][4 * GEMM_QN];
+  #pragma unroll
+  for (int i = 0; i < 4 * QM; i++) {
+    #pragma unroll
+    for (int j = 0; j < 4 * QN; j++) {
       acc[i][j] = 0.0f;
     }
   }
-  for (int k0 = 0; k0 < k; k0 += TK) {
-    for (int l = lid; l < TK * TM; l += LX * LX) {
-      int kk, mm;
-      if (transA) { mm = l % TM; kk = l / TM; } else { kk = l % TK; mm = l / TK; }
-      int gm = row0 + mm;
-      int gk = k0 + kk;
-      As[kk][mm] = (gm < m && gk < k)
-          ? (transA ? a[aOff + (long) gk * lda + gm] : a[aOff + (long) gm * lda + gk]) : 0.0f;
-      int nn;
-      if (transB) { kk = l % TK; nn = l / TK; } else { nn = l % TN; kk = l / TN; }
-      int gn = col0 + nn;
-      gk = k0 + kk;
-      Bs[kk][nn] = (gn < n && gk < k)
-          ? (transB ? b[bOff + (long) gn * ldb + gk] : b[bOff + (long) gk * ldb + gn]) : 0.0f;
+
+  // Slice 0 into buffer 0.
+  float4 ra[GEMM_QM], rb[GEMM_QN];
+  {
+    const bool kFull = GEMM_BK <= k;
+    #pragma unroll
+    for (int i = 0; i < QM; i++) {
+      ra[i] = gemm_fetch(pa[i], gemm_valid(aRows, akk[i], row0 + aw[i], 0, k, m), vecA && aIn[i] && kFull);
+      gemm_stage(aRows, As, LA, akk[i], aw[i], ra[i]);
     }
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int kk = 0; kk < TK; kk++) {
-      float av[WPT];
-      float bv[WPT];
-      for (int i = 0; i < WPT; i++) {
-        av[i] = As[kk][ty + i * LX];
-        bv[i] = Bs[kk][tx + i * LX];
+    #pragma unroll
+    for (int i = 0; i < QN; i++) {
+      rb[i] = gemm_fetch(pb[i], gemm_valid(bRows, bkk[i], col0 + bw[i], 0, k, n), vecB && bIn[i] && kFull);
+      gemm_stage(bRows, Bs, LB, bkk[i], bw[i], rb[i]);
+    }
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+
+  const int tiles = (k + GEMM_BK - 1) / GEMM_BK;
+  for (int t = 0; t < tiles; t++) {
+    const int cur = t & 1;
+    const bool more = t + 1 < tiles;
+    // Slice t+1 into registers.
+    if (more) {
+      const int k0 = (t + 1) * GEMM_BK;
+      const bool kFull = k0 + GEMM_BK <= k;
+      #pragma unroll
+      for (int i = 0; i < QM; i++) {
+        pa[i] += aStep;
+        ra[i] = gemm_fetch(pa[i], gemm_valid(aRows, akk[i], row0 + aw[i], k0, k, m), vecA && aIn[i] && kFull);
       }
-      for (int i = 0; i < WPT; i++) {
-        for (int j = 0; j < WPT; j++) {
+      #pragma unroll
+      for (int i = 0; i < QN; i++) {
+        pb[i] += bStep;
+        rb[i] = gemm_fetch(pb[i], gemm_valid(bRows, bkk[i], col0 + bw[i], k0, k, n), vecB && bIn[i] && kFull);
+      }
+    }
+    // Multiply slice t.
+    __local const float* as = As + cur * GEMM_BK * LA + 4 * ty;
+    __local const float* bs = Bs + cur * GEMM_BK * LB + 4 * tx;
+    #pragma unroll
+    for (int kk = 0; kk < GEMM_BK; kk++) {
+      float av[4 * GEMM_QM];
+      float bv[4 * GEMM_QN];
+      #pragma unroll
+      for (int q = 0; q < QM; q++) {
+        float4 v = *(__local const float4*) (as + kk * LA + q * 64);
+        av[4 * q] = v.x;
+        av[4 * q + 1] = v.y;
+        av[4 * q + 2] = v.z;
+        av[4 * q + 3] = v.w;
+      }
+      #pragma unroll
+      for (int p = 0; p < QN; p++) {
+        float4 v = *(__local const float4*) (bs + kk * LB + p * 64);
+        bv[4 * p] = v.x;
+        bv[4 * p + 1] = v.y;
+        bv[4 * p + 2] = v.z;
+        bv[4 * p + 3] = v.w;
+      }
+      #pragma unroll
+      for (int i = 0; i < 4 * QM; i++) {
+        #pragma unroll
+        for (int j = 0; j < 4 * QN; j++) {
           acc[i][j] = fma(av[i], bv[j], acc[i][j]);
         }
       }
     }
+    // Slice t+1 into the other buffer, free since the barrier that ended step t-1.
+    if (more) {
+      __local float* an = As + (cur ^ 1) * GEMM_BK * LA;
+      __local float* bn = Bs + (cur ^ 1) * GEMM_BK * LB;
+      #pragma unroll
+      for (int i = 0; i < QM; i++) {
+        gemm_stage(aRows, an, LA, akk[i], aw[i], ra[i]);
+      }
+      #pragma unroll
+      for (int i = 0; i < QN; i++) {
+        gemm_stage(bRows, bn, LB, bkk[i], bw[i], rb[i]);
+      }
+    }
     barrier(CLK_LOCAL_MEM_FENCE);
   }
-  for (int i = 0; i < WPT; i++) {
-    int gm = row0 + ty + i * LX;
-    for (int j = 0; j < WPT; j++) {
-      int gn = col0 + tx + j * LX;
-      if (gm < m && gn < n) {
-        long idx = cOff + (long) gm * ldc + gn;
-        c[idx] = beta == 0.0f ? acc[i][j] : acc[i][j] + beta * c[idx];
+
+  // Write C: float4 stores where C is aligned and the 4 columns are inside n, else lane by lane.
+  const bool vecC = ((cOff | ldc) & 3) == 0;
+  #pragma unroll
+  for (int i = 0; i < 4 * QM; i++) {
+    const int gm = row0 + (i / 4) * 64 + 4 * ty + i % 4;
+    if (gm < m) {
+      #pragma unroll
+      for (int p = 0; p < QN; p++) {
+        const int gn = col0 + p * 64 + 4 * tx;
+        __global float* pc = c + cOff + (long) gm * ldc + gn;
+        float4 v = (float4) (acc[i][4 * p], acc[i][4 * p + 1], acc[i][4 * p + 2], acc[i][4 * p + 3]);
+        if (vecC && gn + 3 < n) {
+          if (beta != 0.0f) {
+            v = v + beta * *(__global float4*) pc;
+          }
+          *(__global float4*) pc = v;
+        } else {
+          float o[4] = {v.x, v.y, v.z, v.w};
+          #pragma unroll
+          for (int s = 0; s < 4; s++) {
+            if (gn + s < n) {
+              pc[s] = beta == 0.0f ? o[s] : o[s] + beta * pc[s];
+            }
+          }
+        }
       }
     }
   }
 }
+
+// One kernel per (transA, transB): gemm_nt is transB. Global size (ceil(n / BN) * 16, ceil(m / BM) * 16),
+// local size (16, 16).
+#define GEMM_KERNEL(NAME, TA, TB) \
+  __kernel __attribute__((reqd_work_group_size(GEMM_LX, GEMM_LX, 1))) \
+  void NAME(int m, int n, int k, __global const float* a, int aOff, int lda, \
+            __global const float* b, int bOff, int ldb, float beta, __global float* c, int cOff, int ldc) { \
+    __local float4 As[2 * GEMM_BK * (GEMM_BM + GEMM_PAD) / 4]; \
+    __local float4 Bs[2 * GEMM_BK * (GEMM_BN + GEMM_PAD) / 4]; \
+    gemm_body(TA, TB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, (__local float*) As, (__local float*) Bs); \
+  }
+
+GEMM_KERNEL(gemm_nn, 0, 0)
+GEMM_KERNEL(gemm_nt, 0, 1)
+GEMM_KERNEL(gemm_tn, 1, 0)
+GEMM_KERNEL(gemm_tt, 1, 1)
