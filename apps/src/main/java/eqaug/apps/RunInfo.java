@@ -16,15 +16,22 @@ final class RunInfo {
     return System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version");
   }
 
-  /** The most heap this JVM has held so far, summed over the heap's memory pools, in MiB. */
-  static long peakHeapMiB() {
-    long peak = 0;
-    for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
-        peak += pool.getPeakUsage().getUsed();
+  /**
+   * The most heap this JVM has held so far, summed over the heap's memory pools (an upper bound), in MiB;
+   * null on a runtime without java.management (e.g. a minimal jlink image).
+   */
+  static Long peakHeapMiB() {
+    try {
+      long peak = 0;
+      for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+          peak += pool.getPeakUsage().getUsed();
+        }
       }
+      return peak >> 20;
+    } catch (LinkageError e) {
+      return null;
     }
-    return peak >> 20;
   }
 
   static Map<String, Object> describe() {
