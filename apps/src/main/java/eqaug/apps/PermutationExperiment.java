@@ -2,18 +2,10 @@ package eqaug.apps;
 
 import eqaug.data.BlockErdosRenyi;
 import eqaug.data.Dataset;
-import eqaug.group.SymmetricGroup;
-import eqaug.nn.Activation;
 import eqaug.nn.Architecture;
-import eqaug.nn.BatchNorm;
-import eqaug.nn.Init;
-import eqaug.nn.Linear;
-import eqaug.nn.Loss;
-import eqaug.nn.Stage;
-import eqaug.space.FieldSpace;
+import eqaug.nn.PaperNetworks;
 import eqaug.train.RandomStreams;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,22 +22,7 @@ public final class PermutationExperiment {
   private PermutationExperiment() {}
 
   public static Architecture architecture(int n) {
-    SymmetricGroup g = new SymmetricGroup(n);
-    FieldSpace adjacency = new FieldSpace(g.onTensors(2), 1);
-    FieldSpace hidden = new FieldSpace(g.onTensors(2), 32);
-    FieldSpace pooled = new FieldSpace(g.trivialAction(1), 64);
-    FieldSpace dense = new FieldSpace(g.trivialAction(1), 32);
-    FieldSpace out = new FieldSpace(g.trivialAction(1), 1);
-    List<Stage> stages = List.of(
-        new Linear("rho1", adjacency, hidden, Init.gaussian(1 / (n * Math.sqrt(32)))),
-        Activation.leakyRelu(),
-        new Linear("pool", hidden, pooled, Init.blockConstant(1 / Math.sqrt(64))),
-        Activation.leakyRelu(),
-        new BatchNorm("bn", 64, 1),
-        new Linear("dense1", pooled, dense, Init.gaussian(n / 64.0)),
-        Activation.leakyRelu(),
-        new Linear("dense2", dense, out, Init.gaussian(n / 32.0)));
-    return new Architecture("perm", adjacency, -0.5f, stages, new Loss.SigmoidBce(1, 1));
+    return PaperNetworks.permutation(n);
   }
 
   static Experiment create(int graphs, long seed) {

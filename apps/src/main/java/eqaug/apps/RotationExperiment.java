@@ -2,19 +2,10 @@ package eqaug.apps;
 
 import eqaug.data.Dataset;
 import eqaug.data.Shapes;
-import eqaug.group.RotationGroup;
-import eqaug.nn.Activation;
 import eqaug.nn.Architecture;
-import eqaug.nn.BatchNorm;
-import eqaug.nn.Init;
-import eqaug.nn.Linear;
-import eqaug.nn.Loss;
-import eqaug.nn.Stage;
-import eqaug.space.FieldSpace;
+import eqaug.nn.PaperNetworks;
 import eqaug.train.RandomStreams;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,19 +20,7 @@ public final class RotationExperiment {
   private RotationExperiment() {}
 
   public static Architecture architecture(int n) {
-    RotationGroup g = new RotationGroup(n);
-    int[] channels = {1, 32, 32, 16, 2};
-    List<Stage> stages = new ArrayList<>();
-    for (int i = 0; i + 1 < channels.length; i++) {
-      FieldSpace in = new FieldSpace(g.onGrid(), channels[i]);
-      FieldSpace out = new FieldSpace(g.onGrid(), channels[i + 1]);
-      stages.add(new Linear("rho" + (i + 1), in, out, Init.gaussian(1 / (n * Math.sqrt(channels[i])))));
-      if (i + 2 < channels.length) {
-        stages.add(Activation.leakyRelu());
-      }
-    }
-    stages.add(new BatchNorm("bn", 2, n * n));
-    return new Architecture("rot", new FieldSpace(g.onGrid(), 1), -0.5f, stages, new Loss.SigmoidBce(2, n * n));
+    return PaperNetworks.rotation(n);
   }
 
   static Experiment create(int images, long seed) {

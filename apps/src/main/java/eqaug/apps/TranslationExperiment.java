@@ -2,15 +2,8 @@ package eqaug.apps;
 
 import eqaug.data.Dataset;
 import eqaug.data.ImageClassification;
-import eqaug.group.TranslationGroup;
-import eqaug.nn.Activation;
 import eqaug.nn.Architecture;
-import eqaug.nn.BatchNorm;
-import eqaug.nn.Init;
-import eqaug.nn.Linear;
-import eqaug.nn.Loss;
-import eqaug.nn.Stage;
-import eqaug.space.FieldSpace;
+import eqaug.nn.PaperNetworks;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,21 +19,7 @@ public final class TranslationExperiment {
   private TranslationExperiment() {}
 
   public static Architecture architecture(int n) {
-    TranslationGroup g = new TranslationGroup(n);
-    FieldSpace image = new FieldSpace(g.onGrid(), 1);
-    FieldSpace hidden = new FieldSpace(g.onGrid(), 32);
-    FieldSpace pooled = new FieldSpace(g.trivialAction(1), 32);
-    FieldSpace classes = new FieldSpace(g.trivialAction(1), 10);
-    List<Stage> stages = List.of(
-        new Linear("rho1", image, hidden, Init.gaussian(1.0 / n)),
-        Activation.leakyRelu(),
-        new Linear("rho2", hidden, hidden, Init.gaussian(1.0 / (n * Math.sqrt(32)))),
-        Activation.leakyRelu(),
-        new Linear("pool", hidden, pooled, Init.blockConstant(1 / Math.sqrt(32))),
-        Activation.tanh(),
-        new BatchNorm("bn", 32, 1),
-        new Linear("dense", pooled, classes, Init.gaussian(n / 32.0)));
-    return new Architecture("trans", image, -0.5f, stages, new Loss.SoftmaxCrossEntropy(10));
+    return PaperNetworks.translation(n);
   }
 
   static Experiment create(MnistSource.Files2 files, String dataset, int samples) {

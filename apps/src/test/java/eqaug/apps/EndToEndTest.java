@@ -8,10 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -35,22 +32,9 @@ class EndToEndTest {
   @TempDir
   Path tmp;
 
-  record Result(int code, String out, String err) {}
-
-  static synchronized Result run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.execute(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  /** The command line in this JVM, its output captured (see CliTest). */
+  static CliTest.Result run(String... args) {
+    return CliTest.run(args);
   }
 
   static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
@@ -117,7 +101,7 @@ class EndToEndTest {
   @Test
   void translationExperimentOnFashionMnist() throws Exception {
     Path out = tmp.resolve("trans");
-    Result r = run("trans", "--dataset", "fashion", "--samples", "60", "--runs", "1", "--epochs", "2", "--naug", "2",
+    CliTest.Result r = run("trans", "--dataset", "fashion", "--samples", "60", "--runs", "1", "--epochs", "2", "--naug", "2",
         "--threads", "2", "--out", out.toString(), "-q");
     assertEquals(0, r.code(), r.err());
     checkMetrics(out, 1, 2, List.of("rho1", "rho2", "pool", "dense"));
@@ -131,7 +115,7 @@ class EndToEndTest {
   @Test
   void rotationExperiment() throws Exception {
     Path out = tmp.resolve("rot");
-    Result r = run("rot", "--samples", "40", "--runs", "1", "--epochs", "2", "--naug", "2", "--threads", "2",
+    CliTest.Result r = run("rot", "--samples", "40", "--runs", "1", "--epochs", "2", "--naug", "2", "--threads", "2",
         "--out", out.toString(), "-q");
     assertEquals(0, r.code(), r.err());
     checkMetrics(out, 1, 2, List.of("rho1", "rho2", "rho3", "rho4"));
@@ -142,7 +126,7 @@ class EndToEndTest {
   @Test
   void reproduceWritesEveryExperimentAndAReportWhoseLinksResolve() throws Exception {
     Path out = tmp.resolve("all");
-    Result r = run("reproduce", "--samples", "40", "--runs", "1", "--epochs", "1", "--naug", "1", "--dataset", "fashion",
+    CliTest.Result r = run("reproduce", "--samples", "40", "--runs", "1", "--epochs", "1", "--naug", "1", "--dataset", "fashion",
         "--threads", "2", "--out", out.toString(), "-q");
     assertEquals(0, r.code(), r.err());
     assertTrue(Files.isRegularFile(out.resolve("report.md")));
@@ -205,7 +189,7 @@ class EndToEndTest {
 
   // ------------------------------------------------------------------ refusals
 
-  static void assertOneLineError(Result r, String mustContain) {
+  static void assertOneLineError(CliTest.Result r, String mustContain) {
     assertEquals(2, r.code(), () -> "exit code; stderr: " + r.err());
     List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
     assertEquals(1, lines.size(), () -> "expected one error line, got: " + r.err());
@@ -219,7 +203,7 @@ class EndToEndTest {
   @Test
   void anUnknownDatasetIsOneLineAndExitTwo() throws IOException {
     Path out = tmp.resolve("bogus-out");
-    Result r = run("trans", "--dataset", "bogus", "--out", out.toString(), "-q");
+    CliTest.Result r = run("trans", "--dataset", "bogus", "--out", out.toString(), "-q");
     assertOneLineError(r, "bogus");
     assertNothingLeft(out);
   }
@@ -228,7 +212,7 @@ class EndToEndTest {
   void anMnistFolderWithoutTheFilesIsOneLineNamingTheMissingFile() throws IOException {
     Path empty = Files.createDirectories(tmp.resolve("no-mnist"));
     Path out = tmp.resolve("empty-out");
-    Result r = run("trans", "--mnist", empty.toString(), "--out", out.toString(), "-q");
+    CliTest.Result r = run("trans", "--mnist", empty.toString(), "--out", out.toString(), "-q");
     assertOneLineError(r, "t10k-images-idx3-ubyte");
     assertNothingLeft(out);
   }
@@ -239,7 +223,7 @@ class EndToEndTest {
     Path images = Files.write(dir.resolve("t10k-images-idx3-ubyte.gz"), new byte[] {0x1f, (byte) 0x8b, 1, 2, 3});
     Files.copy(MnistSource.FASHION_DIR.resolve("t10k-labels-idx1-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"));
     Path out = tmp.resolve("corrupt-out");
-    Result r = run("trans", "--mnist", dir.toString(), "--out", out.toString(), "-q");
+    CliTest.Result r = run("trans", "--mnist", dir.toString(), "--out", out.toString(), "-q");
     assertEquals(2, r.code(), () -> "a bad data file is bad input; stderr: " + r.err());
     List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
     assertEquals(1, lines.size(), () -> "expected one error line, got: " + r.err());

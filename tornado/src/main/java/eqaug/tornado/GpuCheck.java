@@ -2,15 +2,9 @@ package eqaug.tornado;
 
 import eqaug.backend.TrainingEngine;
 import eqaug.data.Dataset;
-import eqaug.group.TranslationGroup;
-import eqaug.nn.Activation;
 import eqaug.nn.Architecture;
-import eqaug.nn.BatchNorm;
-import eqaug.nn.Init;
-import eqaug.nn.Linear;
-import eqaug.nn.Loss;
+import eqaug.nn.PaperNetworks;
 import eqaug.nn.ParameterLayout;
-import eqaug.space.FieldSpace;
 import eqaug.train.Initializer;
 import eqaug.train.Strategy;
 import eqaug.train.TrainConfig;
@@ -18,7 +12,6 @@ import eqaug.train.TrainingListener;
 import eqaug.tornado.cl.ClBuffer;
 import eqaug.tornado.cl.ClContext;
 import eqaug.tornado.cl.ClDevice;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -99,23 +92,7 @@ public final class GpuCheck {
     }
   }
 
-  /** Experiment 2's network (eqaug.apps.TranslationExperiment.architecture(14)), repeated here: tornado does not depend on apps. */
-  static Architecture translationArchitecture(int n) {
-    TranslationGroup g = new TranslationGroup(n);
-    FieldSpace image = new FieldSpace(g.onGrid(), 1);
-    FieldSpace hidden = new FieldSpace(g.onGrid(), 32);
-    FieldSpace pooled = new FieldSpace(g.trivialAction(1), 32);
-    FieldSpace classes = new FieldSpace(g.trivialAction(1), 10);
-    return new Architecture("trans", image, -0.5f, List.of(
-        new Linear("rho1", image, hidden, Init.gaussian(1.0 / n)),
-        Activation.leakyRelu(),
-        new Linear("rho2", hidden, hidden, Init.gaussian(1.0 / (n * Math.sqrt(32)))),
-        Activation.leakyRelu(),
-        new Linear("pool", hidden, pooled, Init.blockConstant(1 / Math.sqrt(32))),
-        Activation.tanh(),
-        new BatchNorm("bn", 32, 1),
-        new Linear("dense", pooled, classes, Init.gaussian(n / 32.0))), new Loss.SoftmaxCrossEntropy(10));
-  }
+
 
   private static void epoch(OpenClBackend backend, Strategy s) {
     int side = 14;
@@ -129,7 +106,7 @@ public final class GpuCheck {
     for (int i = 0; i < size; i++) {
       y[i * 10 + rng.nextInt(10)] = 1;
     }
-    Architecture arch = translationArchitecture(side);
+    Architecture arch = PaperNetworks.translation(side);
     Dataset data = new Dataset("synthetic 14x14", x, y, size, side * side, 10);
     TrainConfig cfg = new TrainConfig(1, 1e-5, 25, 25);
     float[] a0 = Initializer.initialParameters(new ParameterLayout(arch), new SplittableRandom(3));

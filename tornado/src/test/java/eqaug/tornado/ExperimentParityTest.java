@@ -9,18 +9,9 @@ import eqaug.backend.TrainingEngine;
 import eqaug.data.BlockErdosRenyi;
 import eqaug.data.Dataset;
 import eqaug.data.Shapes;
-import eqaug.group.RotationGroup;
-import eqaug.group.SymmetricGroup;
-import eqaug.group.TranslationGroup;
-import eqaug.nn.Activation;
 import eqaug.nn.Architecture;
-import eqaug.nn.BatchNorm;
-import eqaug.nn.Init;
-import eqaug.nn.Linear;
-import eqaug.nn.Loss;
+import eqaug.nn.PaperNetworks;
 import eqaug.nn.ParameterLayout;
-import eqaug.nn.Stage;
-import eqaug.space.FieldSpace;
 import eqaug.train.EpochRecord;
 import eqaug.train.Initializer;
 import eqaug.train.RandomStreams;
@@ -43,22 +34,7 @@ class ExperimentParityTest {
   @Test
   void permutationExperiment() {
     int n = 6;
-    SymmetricGroup g = new SymmetricGroup(n);
-    FieldSpace adjacency = new FieldSpace(g.onTensors(2), 1);
-    FieldSpace hidden = new FieldSpace(g.onTensors(2), 32);
-    FieldSpace pooled = new FieldSpace(g.trivialAction(1), 64);
-    FieldSpace dense = new FieldSpace(g.trivialAction(1), 32);
-    FieldSpace out = new FieldSpace(g.trivialAction(1), 1);
-    List<Stage> stages = List.of(
-        new Linear("rho1", adjacency, hidden, Init.gaussian(1 / (n * Math.sqrt(32)))),
-        Activation.leakyRelu(),
-        new Linear("pool", hidden, pooled, Init.blockConstant(1 / Math.sqrt(64))),
-        Activation.leakyRelu(),
-        new BatchNorm("bn", 64, 1),
-        new Linear("dense1", pooled, dense, Init.gaussian(n / 64.0)),
-        Activation.leakyRelu(),
-        new Linear("dense2", dense, out, Init.gaussian(n / 32.0)));
-    Architecture arch = new Architecture("perm", adjacency, -0.5f, stages, new Loss.SigmoidBce(1, 1));
+    Architecture arch = PaperNetworks.permutation(n);
     Dataset data = BlockErdosRenyi.generate(45, n, 0.5, 0.05, new RandomStreams(3).data());
     compare(arch, data);
   }
@@ -66,21 +42,7 @@ class ExperimentParityTest {
   @Test
   void translationExperiment() {
     int n = 6;
-    TranslationGroup g = new TranslationGroup(n);
-    FieldSpace image = new FieldSpace(g.onGrid(), 1);
-    FieldSpace hidden = new FieldSpace(g.onGrid(), 32);
-    FieldSpace pooled = new FieldSpace(g.trivialAction(1), 32);
-    FieldSpace classes = new FieldSpace(g.trivialAction(1), 10);
-    List<Stage> stages = List.of(
-        new Linear("rho1", image, hidden, Init.gaussian(1.0 / n)),
-        Activation.leakyRelu(),
-        new Linear("rho2", hidden, hidden, Init.gaussian(1.0 / (n * Math.sqrt(32)))),
-        Activation.leakyRelu(),
-        new Linear("pool", hidden, pooled, Init.blockConstant(1 / Math.sqrt(32))),
-        Activation.tanh(),
-        new BatchNorm("bn", 32, 1),
-        new Linear("dense", pooled, classes, Init.gaussian(n / 32.0)));
-    Architecture arch = new Architecture("trans", image, -0.5f, stages, new Loss.SoftmaxCrossEntropy(10));
+    Architecture arch = PaperNetworks.translation(n);
     SplittableRandom rng = new SplittableRandom(5);
     int size = 40;
     float[] x = new float[size * n * n];
@@ -97,19 +59,7 @@ class ExperimentParityTest {
   @Test
   void rotationExperiment() {
     int n = 6;
-    RotationGroup g = new RotationGroup(n);
-    int[] channels = {1, 32, 32, 16, 2};
-    List<Stage> stages = new ArrayList<>();
-    for (int i = 0; i + 1 < channels.length; i++) {
-      FieldSpace in = new FieldSpace(g.onGrid(), channels[i]);
-      FieldSpace out = new FieldSpace(g.onGrid(), channels[i + 1]);
-      stages.add(new Linear("rho" + (i + 1), in, out, Init.gaussian(1 / (n * Math.sqrt(channels[i])))));
-      if (i + 2 < channels.length) {
-        stages.add(Activation.leakyRelu());
-      }
-    }
-    stages.add(new BatchNorm("bn", 2, n * n));
-    Architecture arch = new Architecture("rot", new FieldSpace(g.onGrid(), 1), -0.5f, stages, new Loss.SigmoidBce(2, n * n));
+    Architecture arch = PaperNetworks.rotation(n);
     compare(arch, Shapes.generate(35, n, new RandomStreams(7).data()));
   }
 
