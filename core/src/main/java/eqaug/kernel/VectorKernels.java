@@ -23,6 +23,8 @@ public final class VectorKernels implements Kernels {
   static final int KC = 256;
   static final int MC = 96;
   static final int NC = 4096;
+  /** Up to this many columns per thread, full row panels of A are read in place instead of packed. */
+  static final int DIRECT_A_MAX_COLUMNS = 4 * NR;
   /** Products smaller than this many multiply–adds run on the calling thread alone. */
   private static final long PARALLEL_THRESHOLD = 1L << 18;
 
@@ -168,21 +170,42 @@ public final class VectorKernels implements Kernels {
         int kc = Math.min(KC, k - pc);
         float betaHere = pc == 0 ? beta : 1f;
         packB(tb, b, bOff, ldb, pc, kc, jc, nc, buf.packB);
+        // With few columns per thread, packing A would cost as much as using it (each value serves only nc
+        // products): full six-row panels then read A where it lies, and only edge panels are packed.
+        boolean directA = nc <= DIRECT_A_MAX_COLUMNS;
+        int stepP = ta ? lda : 1;
+        int stepR = ta ? 1 : lda;
         for (int ic = i0; ic < i1; ic += MC) {
           int mc = Math.min(MC, i1 - ic);
-          packA(ta, a, aOff, lda, ic, mc, pc, kc, buf.packA);
+          if (!directA) {
+            packA(ta, a, aOff, lda, ic, mc, pc, kc, buf.packA);
+          }
           for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int pb0 = (jr / NR) * NR * kc;
             for (int ir = 0; ir < mc; ir += MR) {
               int mr = Math.min(MR, mc - ir);
+              int cIdx = cOff + (ic + ir) * ldc + jc + jr;
+              float[] pa = buf.packA;
+              int ia = (ir / MR) * MR * kc;
+              int sp = MR;
+              int sr = 1;
+              if (directA) {
+                if (mr == MR) {
+                  pa = a;
+                  ia = aOff + (ta ? pc * lda + ic + ir : (ic + ir) * lda + pc);
+                  sp = stepP;
+                  sr = stepR;
+                } else {
+                  packA(ta, a, aOff, lda, ic + ir, mr, pc, kc, buf.packA);
+                  ia = 0;
+                }
+              }
               if (nr <= L) {
                 // A last panel at most one vector wide: half the work of the full kernel on zero padding.
-                narrowKernel(kc, buf.packA, (ir / MR) * MR * kc, buf.packB, pb0,
-                    c, cOff + (ic + ir) * ldc + jc + jr, ldc, betaHere, mr, nr, buf.tile);
+                narrowKernel(kc, pa, ia, sp, sr, buf.packB, pb0, c, cIdx, ldc, betaHere, mr, nr, buf.tile);
               } else {
-                microKernel(kc, buf.packA, (ir / MR) * MR * kc, buf.packB, pb0,
-                    c, cOff + (ic + ir) * ldc + jc + jr, ldc, betaHere, mr, nr, buf.tile);
+                microKernel(kc, pa, ia, sp, sr, buf.packB, pb0, c, cIdx, ldc, betaHere, mr, nr, buf.tile);
               }
             }
           }
@@ -249,8 +272,11 @@ public final class VectorKernels implements Kernels {
     }
   }
 
-  /** C[0..mr, 0..nr] = packed A panel times packed B panel + beta C. */
-  private static void microKernel(int kc, float[] pa, int ia, float[] pb, int ib,
+  /**
+   * C[0..mr, 0..nr] = A panel times packed B panel + beta C. The panel's element (row r, step p) is
+   * pa[ia + p * sp + r * sr]: sp = MR, sr = 1 for a packed panel, or A's own strides where it lies.
+   */
+  private static void microKernel(int kc, float[] pa, int ia, int sp, int sr, float[] pb, int ib,
       float[] c, int cIdx, int ldc, float beta, int mr, int nr, float[] tile) {
     FloatVector c00 = FloatVector.zero(F);
     FloatVector c01 = FloatVector.zero(F);
@@ -264,25 +290,30 @@ public final class VectorKernels implements Kernels {
     FloatVector c41 = FloatVector.zero(F);
     FloatVector c50 = FloatVector.zero(F);
     FloatVector c51 = FloatVector.zero(F);
-    for (int p = 0; p < kc; p++, ia += MR, ib += NR) {
+    int r1 = sr;
+    int r2 = 2 * sr;
+    int r3 = 3 * sr;
+    int r4 = 4 * sr;
+    int r5 = 5 * sr;
+    for (int p = 0; p < kc; p++, ia += sp, ib += NR) {
       FloatVector b0 = FloatVector.fromArray(F, pb, ib);
       FloatVector b1 = FloatVector.fromArray(F, pb, ib + L);
       FloatVector av = FloatVector.broadcast(F, pa[ia]);
       c00 = av.fma(b0, c00);
       c01 = av.fma(b1, c01);
-      av = FloatVector.broadcast(F, pa[ia + 1]);
+      av = FloatVector.broadcast(F, pa[ia + r1]);
       c10 = av.fma(b0, c10);
       c11 = av.fma(b1, c11);
-      av = FloatVector.broadcast(F, pa[ia + 2]);
+      av = FloatVector.broadcast(F, pa[ia + r2]);
       c20 = av.fma(b0, c20);
       c21 = av.fma(b1, c21);
-      av = FloatVector.broadcast(F, pa[ia + 3]);
+      av = FloatVector.broadcast(F, pa[ia + r3]);
       c30 = av.fma(b0, c30);
       c31 = av.fma(b1, c31);
-      av = FloatVector.broadcast(F, pa[ia + 4]);
+      av = FloatVector.broadcast(F, pa[ia + r4]);
       c40 = av.fma(b0, c40);
       c41 = av.fma(b1, c41);
-      av = FloatVector.broadcast(F, pa[ia + 5]);
+      av = FloatVector.broadcast(F, pa[ia + r5]);
       c50 = av.fma(b0, c50);
       c51 = av.fma(b1, c51);
     }
@@ -302,7 +333,7 @@ public final class VectorKernels implements Kernels {
   }
 
   /** The micro-kernel for a panel of at most L columns: one vector per row of the tile. */
-  private static void narrowKernel(int kc, float[] pa, int ia, float[] pb, int ib,
+  private static void narrowKernel(int kc, float[] pa, int ia, int sp, int sr, float[] pb, int ib,
       float[] c, int cIdx, int ldc, float beta, int mr, int nr, float[] tile) {
     FloatVector c0 = FloatVector.zero(F);
     FloatVector c1 = FloatVector.zero(F);
@@ -310,14 +341,14 @@ public final class VectorKernels implements Kernels {
     FloatVector c3 = FloatVector.zero(F);
     FloatVector c4 = FloatVector.zero(F);
     FloatVector c5 = FloatVector.zero(F);
-    for (int p = 0; p < kc; p++, ia += MR, ib += NR) {
+    for (int p = 0; p < kc; p++, ia += sp, ib += NR) {
       FloatVector b0 = FloatVector.fromArray(F, pb, ib);
       c0 = FloatVector.broadcast(F, pa[ia]).fma(b0, c0);
-      c1 = FloatVector.broadcast(F, pa[ia + 1]).fma(b0, c1);
-      c2 = FloatVector.broadcast(F, pa[ia + 2]).fma(b0, c2);
-      c3 = FloatVector.broadcast(F, pa[ia + 3]).fma(b0, c3);
-      c4 = FloatVector.broadcast(F, pa[ia + 4]).fma(b0, c4);
-      c5 = FloatVector.broadcast(F, pa[ia + 5]).fma(b0, c5);
+      c1 = FloatVector.broadcast(F, pa[ia + sr]).fma(b0, c1);
+      c2 = FloatVector.broadcast(F, pa[ia + 2 * sr]).fma(b0, c2);
+      c3 = FloatVector.broadcast(F, pa[ia + 3 * sr]).fma(b0, c3);
+      c4 = FloatVector.broadcast(F, pa[ia + 4 * sr]).fma(b0, c4);
+      c5 = FloatVector.broadcast(F, pa[ia + 5 * sr]).fma(b0, c5);
     }
     c0.intoArray(tile, 0);
     c1.intoArray(tile, NR);
