@@ -23,8 +23,8 @@ public final class VectorKernels implements Kernels {
   static final int KC = 256;
   static final int MC = 96;
   static final int NC = 4096;
-  /** Up to this many columns per thread, full row panels of A are read in place instead of packed. */
-  static final int DIRECT_A_MAX_COLUMNS = 4 * NR;
+  /** Up to this many columns per thread (8 panels), full row panels of A are read in place, not packed. */
+  static final int DIRECT_A_MAX_COLUMNS = 8 * NR;
   /** Products smaller than this many multiply–adds run on the calling thread alone. */
   private static final long PARALLEL_THRESHOLD = 1L << 18;
 
