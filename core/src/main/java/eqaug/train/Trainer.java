@@ -71,7 +71,12 @@ public final class Trainer {
 
   /** Rows a network should take per step for this protocol: whole mini-batches, about {@value #STEP_ROWS} rows. */
   public static int rowsPerStep(TrainConfig cfg, int samples) {
-    int perStep = Math.max(1, STEP_ROWS / cfg.batch());
+    return rowsPerStep(cfg, samples, STEP_ROWS);
+  }
+
+  /** Whole mini-batches of about {@code target} rows (a GPU wants more rows per product than a CPU). */
+  public static int rowsPerStep(TrainConfig cfg, int samples, int target) {
+    int perStep = Math.max(1, target / cfg.batch());
     return Math.min(perStep * cfg.batch(), Math.max(samples, 1));
   }
 
