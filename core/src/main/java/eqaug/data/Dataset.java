@@ -22,13 +22,4 @@ public record Dataset(String name, float[] inputs, float[] targets, int size, in
     }
     return s / targets.length;
   }
-
-  /** The first {@code n} samples. */
-  public Dataset head(int n) {
-    if (n >= size) {
-      return this;
-    }
-    return new Dataset(name, java.util.Arrays.copyOf(inputs, n * inputDim),
-        java.util.Arrays.copyOf(targets, n * targetDim), n, inputDim, targetDim);
-  }
 }

@@ -133,10 +133,6 @@ public final class Trainer {
     return batches;
   }
 
-  public double lastLoss() {
-    return tally.loss();
-  }
-
   /** One pass over the data as it is; adds weight times each mini-batch's gradient to grad unless it is null. */
   public LossTally nominalPass(float[] a, float[] grad, float weight) {
     tally.reset();
