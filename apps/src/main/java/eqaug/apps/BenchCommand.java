@@ -28,9 +28,10 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Speed on this machine: the matrix kernel's GFLOP/s at the experiments' shapes (next to OpenBLAS",
-        "through numpy when python3 has numpy), and seconds per pass and per epoch of each experiment and",
-        "strategy at the paper's data sizes (a pass is timed on part of the data and scaled; it says so)."})
+        "Speed on this machine: matrix products against OpenBLAS, and seconds per epoch.",
+        "Prints the matrix kernel's GFLOP/s at the experiments' shapes (next to OpenBLAS through numpy when",
+        "python3 has numpy), and seconds per pass and per epoch of each experiment and strategy at the",
+        "paper's data sizes (a pass is timed on part of the data and scaled; it says so)."})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of tables.")
   boolean json;

@@ -16,9 +16,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "The main job: all three experiments of the paper into one folder, with Figure 1 per experiment",
-        "(figure.png, figure.svg), each experiment's metrics.csv and config.json, and report.md, which checks",
-        "the paper's two expectations against the runs.",
+        "The main job: all three experiments, Figure 1 and a report, in one folder.",
+        "Writes per experiment metrics.csv, config.json and Figure 1 (figure.png, figure.svg), and report.md,",
+        "which checks the paper's two expectations against the runs.",
         "Scales: quick (default, about 5 minutes on 2 cores): " + ReproduceCommand.QUICK_NOTE,
         "        paper: 30 runs, 50 epochs, N_aug 25 on 1000 graphs, 10000 digits, 3000 shapes.",
         "Options that set a protocol (--runs, --epochs, ...) apply to all three experiments."})
