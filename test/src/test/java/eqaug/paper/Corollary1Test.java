@@ -9,8 +9,6 @@ import eqaug.paper.Fixtures.Problem;
 import eqaug.train.Initializer;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,17 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Corollary1Test {
   private static final int STEPS = 20;
 
-  private static VectorKernels kernels;
-
-  @BeforeAll
-  static void open() {
-    kernels = new VectorKernels(1);
-  }
-
-  @AfterAll
-  static void close() {
-    kernels.close();
-  }
+  private static final VectorKernels kernels = Fixtures.KERNELS;
 
   static Stream<Problem> problems() {
     return Fixtures.allProblems(500, 12, 4).stream();

@@ -1,5 +1,7 @@
 package eqaug.paper;
 
+import eqaug.kernel.VectorKernels;
+
 import eqaug.group.Group;
 import eqaug.group.GroupElement;
 import eqaug.group.RotationGroup;
@@ -24,6 +26,9 @@ import java.util.SplittableRandom;
  * and all three activations. Data are random and carry no symmetry, so the nominal gradient is not in E.
  */
 final class Fixtures {
+  /** The kernels these tests share: one thread, so there is no worker to stop. */
+  static final VectorKernels KERNELS = new VectorKernels(1);
+
   private Fixtures() {}
 
   /** A network together with data for it: {@code size} samples, mini-batches of {@code batch}. */

@@ -11,8 +11,6 @@ import eqaug.paper.Fixtures.Problem;
 import java.util.BitSet;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -39,17 +37,7 @@ class GradientCheckTest {
    */
   private static final double TOL = 2e-4;
 
-  private static VectorKernels kernels;
-
-  @BeforeAll
-  static void open() {
-    kernels = new VectorKernels(1);
-  }
-
-  @AfterAll
-  static void close() {
-    kernels.close();
-  }
+  private static final VectorKernels kernels = Fixtures.KERNELS;
 
   static Stream<Problem> problems() {
     // One mini-batch of 6 samples (batch norm couples them): the checked function is the mini-batch mean loss.

@@ -13,8 +13,6 @@ import eqaug.space.FieldSpace;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -32,17 +30,7 @@ class Lemma3Test {
    */
   private static final double TOL = 1e-5;
 
-  private static VectorKernels kernels;
-
-  @BeforeAll
-  static void open() {
-    kernels = new VectorKernels(1);
-  }
-
-  @AfterAll
-  static void close() {
-    kernels.close();
-  }
+  private static final VectorKernels kernels = Fixtures.KERNELS;
 
   static Stream<Problem> problems() {
     return Fixtures.allProblems(200, 5, 5).stream();

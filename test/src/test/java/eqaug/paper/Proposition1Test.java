@@ -17,8 +17,6 @@ import eqaug.train.TrainingListener;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,17 +36,7 @@ class Proposition1Test {
    */
   private static final double TOL = 2e-5;
 
-  private static VectorKernels kernels;
-
-  @BeforeAll
-  static void open() {
-    kernels = new VectorKernels(1);
-  }
-
-  @AfterAll
-  static void close() {
-    kernels.close();
-  }
+  private static final VectorKernels kernels = Fixtures.KERNELS;
 
   static Stream<Problem> problems() {
     return Fixtures.allProblems(400, 12, 4).stream();
