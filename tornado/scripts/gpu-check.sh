@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Device check on an NVIDIA machine without a JDK or network. Run from the folder prepare-gpu-check.sh made
-# (runtime/, apps.jar, optionally ocl-icd-libopencl1_*.deb). Reports OpenCL platforms and devices, checks and
-# times the matrix kernel at Experiment 2's shapes and one paper-scale epoch of Experiment 2 per strategy
-# (eqaug.tornado.GpuCheck), and times torch.mm (float32, TF32 off) at the same shapes when python3 with torch
-# exists. Usage: ./gpu-check.sh [P:D]   (default: the first GPU)
+# (runtime/, apps.jar, optionally ocl-icd-libopencl1_*.deb). Reports OpenCL platforms and devices, which
+# matrix product the engine picks (fp32 or 3xTF32 tensor cores) and why, checks and times every build of it at
+# Experiment 2's shapes, times each strategy of the three paper experiments at paper size and estimates the
+# whole protocol from that (eqaug.tornado.GpuCheck), and times torch.mm (float32, TF32 off) at the same
+# shapes when python3 with torch exists. Usage: ./gpu-check.sh [P:D]   (default: the first GPU)
 set -uo pipefail
 dir="$(cd "$(dirname "$0")" && pwd)"
 java="$dir/runtime/bin/java"
@@ -52,10 +53,12 @@ for line in open(sys.argv[1]):
     m = re.match(r"gemm (.{48}) +([0-9.]+) ms", line)
     if m:
         ours[m.group(1).strip()] = float(m.group(2))
-shapes = [("forward  Y = X W^T  (250x6272 . 6272x6272^T)", 250, 6272, 6272, False, True),
-          ("backward dX = dY W  (250x6272 . 6272x6272)", 250, 6272, 6272, False, False),
-          ("backward dW += dY^T X (6272x250 . 250x6272)", 6272, 6272, 250, True, False),
-          ("forward  rho1        (250x196 . 6272x196^T)", 250, 6272, 196, False, True)]
+shapes = []
+for r in (2000, 250):
+    shapes += [(f"forward  Y = X W^T  ({r}x6272 . 6272x6272^T)", r, 6272, 6272, False, True),
+               (f"backward dX = dY W  ({r}x6272 . 6272x6272)", r, 6272, 6272, False, False),
+               (f"backward dW += dY^T X (6272x{r} . {r}x6272)", 6272, 6272, r, True, False),
+               (f"forward  rho1        ({r}x196 . 6272x196^T)", r, 6272, 196, False, True)]
 for name, m, n, k, ta, tb in shapes:
     a = torch.rand((k, m) if ta else (m, k), device="cuda", dtype=torch.float32)
     b = torch.rand((n, k) if tb else (k, n), device="cuda", dtype=torch.float32)

@@ -27,15 +27,31 @@ public final class DeviceKernels {
   public static final int REDUCE_GROUPS = 1024;
   /** Work-group side of the gemm kernels (GEMM_LX in gemm.cl): 16 x 16 items. */
   private static final int GEMM_LOCAL = 16;
-  /** Block shapes of C (rows x columns) that gemm.cl can be built for (GEMM_QM = rows / 64, GEMM_QN = columns / 64). */
-  static final int[][] GEMM_BLOCKS = {{64, 64}, {64, 128}, {128, 128}};
   /**
-   * The block shape every product uses: 64 x 64 (4 x 4 outputs per item, 64 registers on an H200, so four
-   * groups per SM). On an H200 it beat 64 x 128 (97 registers) and 128 x 128 (161 registers, one group per
-   * SM) at every shape of training: 250x6272x6272 (nt 0.66 ms, nn 0.62 ms), 6272x6272x250 (tn 0.59 ms),
-   * 250x6272x196 (0.026 ms), m = 25 (0.27 to 0.29 ms). The others are built only on request (tests).
+   * Builds of gemm.cl: block shape of C, whether tensor cores multiply (3xTF32, see gemm.cl; off NVIDIA the
+   * tensor-core build emulates the instructions, for tests), and build options only NVIDIA's compiler takes
+   * (such a build is the same kernel elsewhere, so tests skip it there). Every fp32 build gives bit-identical
+   * results (each output is the same fma chain over k); the 3xTF32 builds differ from them in the last bits.
+   */
+  record GemmVariant(String name, int bm, int bn, boolean tensorCores, String nvidiaOptions) {}
+
+  static final GemmVariant[] GEMM_VARIANTS = {
+      new GemmVariant("fp32 64x64", 64, 64, false, ""),
+      new GemmVariant("fp32 64x128", 64, 128, false, ""),
+      new GemmVariant("fp32 128x128", 128, 128, false, ""),
+      new GemmVariant("3xTF32 tensor cores 128x128", 128, 128, true, ""),
+      // ptxas gives the plain build ~170 registers (one group of 256 per SM); capped at 128, two groups fit
+      // and a few bytes spill. Which is faster is measured on the device (GemmChoice).
+      new GemmVariant("3xTF32 tensor cores 128x128, <= 128 registers", 128, 128, true, "-cl-nv-maxrregcount=128")};
+  /**
+   * The fp32 build products use unless the tensor-core one is chosen: 64 x 64 (4 x 4 outputs per item, 64
+   * registers on an H200, so four groups per SM). On an H200 it beat 64 x 128 (97 registers) and 128 x 128
+   * (161 registers, one group per SM) at every shape of training: 250x6272x6272 (nt 0.66 ms, nn 0.62 ms),
+   * 6272x6272x250 (tn 0.59 ms), 250x6272x196 (0.026 ms), m = 25 (0.27 to 0.29 ms).
    */
   static final int GEMM_DEFAULT = 0;
+  /** The plain tensor-core (3xTF32) build. */
+  static final int GEMM_TENSOR_CORES = 3;
   private static final int GROUP = 128;
   /** Work-group size of batch norm (BN_GROUP in batchnorm.cl): one group per (mini-batch, channel). */
   static final int BN_GROUP = 256;
@@ -46,8 +62,12 @@ public final class DeviceKernels {
 
   private final ClContext ctx;
   private final boolean fp64;
-  /** gemm kernels by [(transA ? 2 : 0) + (transB ? 1 : 0)][block shape]. */
-  private final ClKernel[][] gemm = new ClKernel[4][GEMM_BLOCKS.length];
+  /** gemm kernels by [(transA ? 2 : 0) + (transB ? 1 : 0)][variant]. */
+  private final ClKernel[][] gemm = new ClKernel[4][GEMM_VARIANTS.length];
+  /** The variant {@link #gemm(boolean, boolean, int, int, int, ClBuffer, int, int, ClBuffer, int, int, float, ClBuffer, int, int)} uses. */
+  private final int gemmVariant;
+  /** Why that variant, in a few words (for run records). */
+  private final String gemmChoice;
   private final ClKernel loadRows;
   private final ClKernel gatherRows;
   private final ClKernel leakyRelu;
@@ -67,15 +87,26 @@ public final class DeviceKernels {
   private final ClKernel orbitDistance;
   private final ClKernel sumSquaredDifference;
 
+  /** Kernels with the matrix product the environment asks for ({@link GemmChoice#fromEnvironment()}). */
   public DeviceKernels(ClContext ctx) {
+    this(ctx, GemmChoice.fromEnvironment(), ctx.device().hasFp64());
+  }
+
+  /**
+   * Kernels with the given matrix-product policy; {@code fp64} false makes reductions accumulate in float
+   * even where the device has double (what devices without cl_khr_fp64 run).
+   */
+  public DeviceKernels(ClContext ctx, GemmChoice.Policy policy, boolean fp64) {
     this.ctx = ctx;
-    this.fp64 = ctx.device().hasFp64();
+    if (fp64 && !ctx.device().hasFp64()) {
+      throw new IllegalArgumentException(ctx.device().name().trim() + " has no cl_khr_fp64: reductions cannot run in double");
+    }
+    this.fp64 = fp64;
     StringBuilder src = new StringBuilder();
     for (String s : SOURCES) {
       src.append("// ---- ").append(s).append('\n').append(resource(s)).append('\n');
     }
     ClProgram p = ctx.program("eqaug kernels", src.toString(), fp64 ? "-DUSE_FP64" : "");
-    buildGemm(GEMM_DEFAULT);
     loadRows = p.kernel("load_rows");
     gatherRows = p.kernel("gather_rows");
     leakyRelu = p.kernel("leaky_relu");
@@ -94,6 +125,19 @@ public final class DeviceKernels {
     orbitProject = p.kernel("orbit_project");
     orbitDistance = p.kernel("orbit_distance");
     sumSquaredDifference = p.kernel("sum_squared_difference");
+    GemmChoice choice = GemmChoice.choose(this, policy);
+    gemmVariant = choice.variant();
+    gemmChoice = choice.reason();
+  }
+
+  /** The matrix product training uses, and why (e.g. "3xTF32 tensor cores 128x128 (1.8x fp32 at 2048^3)"). */
+  public String gemmDescription() {
+    return GEMM_VARIANTS[gemmVariant].name() + " (" + gemmChoice + ")";
+  }
+
+  /** Index into {@link #GEMM_VARIANTS} of the product training uses. */
+  int gemmVariant() {
+    return gemmVariant;
   }
 
   static String resource(String name) {
@@ -149,37 +193,55 @@ public final class DeviceKernels {
   }
 
   /**
-   * Builds gemm.cl for the block shape GEMM_BLOCKS[variant], apart from the main program: its register
-   * tiles are sized at compile time (-DGEMM_QM, -DGEMM_QN).
+   * Builds gemm.cl as GEMM_VARIANTS[variant], apart from the main program: its register tiles are sized at
+   * compile time (-DGEMM_QM, -DGEMM_QN), and the tensor-core build uses inline PTX (NVIDIA only) or its
+   * emulation. A failed build throws the compiler's log.
    */
-  private void buildGemm(int variant) {
-    int bm = GEMM_BLOCKS[variant][0];
-    int bn = GEMM_BLOCKS[variant][1];
+  void buildGemm(int variant) {
+    if (gemm[0][variant] != null) {
+      return;
+    }
+    GemmVariant v = GEMM_VARIANTS[variant];
     String src = "// ---- common.cl\n" + resource("common.cl") + "\n// ---- gemm.cl\n" + resource("gemm.cl") + "\n";
-    ClProgram g = ctx.program("eqaug gemm " + bm + "x" + bn, src,
-        (fp64 ? "-DUSE_FP64 " : "") + "-DGEMM_QM=" + bm / 64 + " -DGEMM_QN=" + bn / 64);
+    String options = (fp64 ? "-DUSE_FP64 " : "") + "-DGEMM_QM=" + v.bm() / 64 + " -DGEMM_QN=" + v.bn() / 64;
+    boolean nvidia = GemmChoice.nvidia(ctx.device());
+    if (v.tensorCores()) {
+      options += nvidia ? " -DGEMM_MMA" : " -DGEMM_MMA -DGEMM_MMA_EMULATE";
+    }
+    if (nvidia && !v.nvidiaOptions().isEmpty()) {
+      options += " " + v.nvidiaOptions();
+    }
+    ClProgram g = ctx.program("eqaug gemm " + v.name(), src, options);
     for (int t = 0; t < 4; t++) {
       gemm[t][variant] = g.kernel("gemm_" + GEMM_TRANS[t]);
     }
   }
 
-  /** C = op(A) op(B) + beta C; see gemm.cl and eqaug.kernel.Kernels#gemm. */
+  /**
+   * C = op(A) op(B) + beta C with the chosen variant; see gemm.cl and eqaug.kernel.Kernels#gemm. A product
+   * with fewer 128 x 128 blocks than the device has compute units (the pooling layers' n = 32, small batches)
+   * would leave most of them idle with the tensor-core build; it runs on the fp32 64 x 64 build, which has
+   * four times the groups. The rule depends on the shape only, so a run stays deterministic.
+   */
   public void gemm(boolean transA, boolean transB, int m, int n, int k, ClBuffer a, int aOff, int lda,
       ClBuffer b, int bOff, int ldb, float beta, ClBuffer c, int cOff, int ldc) {
-    gemm(GEMM_DEFAULT, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    int v = gemmVariant;
+    if (GEMM_VARIANTS[v].tensorCores()
+        && (long) ((m + 127) / 128) * ((n + 127) / 128) < ctx.device().computeUnits()) {
+      v = GEMM_DEFAULT;
+    }
+    gemm(v, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
 
-  /** gemm with the block shape GEMM_BLOCKS[variant], built on first use (tests run every shape). */
+  /** gemm with GEMM_VARIANTS[variant], built on first use (tests and the check run every variant). */
   void gemm(int variant, boolean transA, boolean transB, int m, int n, int k, ClBuffer a, int aOff, int lda,
       ClBuffer b, int bOff, int ldb, float beta, ClBuffer c, int cOff, int ldc) {
-    if (gemm[0][variant] == null) {
-      buildGemm(variant);
-    }
+    buildGemm(variant);
     ClKernel g = gemm[(transA ? 2 : 0) + (transB ? 1 : 0)][variant];
     g.arg(0, m).arg(1, n).arg(2, k).arg(3, a).arg(4, aOff).arg(5, lda).arg(6, b).arg(7, bOff).arg(8, ldb)
         .arg(9, beta).arg(10, c).arg(11, cOff).arg(12, ldc);
-    int bm = GEMM_BLOCKS[variant][0];
-    int bn = GEMM_BLOCKS[variant][1];
+    int bm = GEMM_VARIANTS[variant].bm();
+    int bn = GEMM_VARIANTS[variant].bn();
     long gx = Math.max(1, ((long) n + bn - 1) / bn) * GEMM_LOCAL;
     long gy = Math.max(1, ((long) m + bm - 1) / bm) * GEMM_LOCAL;
     g.launch(new long[] {gx, gy}, new long[] {GEMM_LOCAL, GEMM_LOCAL});
@@ -189,9 +251,14 @@ public final class DeviceKernels {
     loadRows.arg(0, src).arg(1, srcOff).arg(2, len).arg(3, shift).arg(4, dst).launch1d(len, GROUP);
   }
 
-  public void gatherRows(ClBuffer src, int srcRow0, int dim, ClBuffer maps, int segment, int rows, float shift, ClBuffer dst) {
-    gatherRows.arg(0, src).arg(1, srcRow0).arg(2, dim).arg(3, maps).arg(4, segment).arg(5, rows).arg(6, shift).arg(7, dst)
-        .launch1d((long) rows * dim, GROUP);
+  /**
+   * dst row r = src row srcRow0 + r moved by the gather map of its mini-batch (r / segment), maps being the
+   * rows of {@code maps} from row map0 on, plus shift.
+   */
+  public void gatherRows(ClBuffer src, int srcRow0, int dim, ClBuffer maps, int map0, int segment, int rows, float shift,
+      ClBuffer dst) {
+    gatherRows.arg(0, src).arg(1, srcRow0).arg(2, dim).arg(3, maps).arg(4, map0).arg(5, segment).arg(6, rows)
+        .arg(7, shift).arg(8, dst).launch1d((long) rows * dim, GROUP);
   }
 
   public void leakyRelu(float slope, ClBuffer x, ClBuffer y, int len) {

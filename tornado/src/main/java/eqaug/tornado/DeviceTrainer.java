@@ -25,8 +25,10 @@ import java.util.random.RandomGenerator;
  * {@link Trainer}'s semantics on the device: the data set, parameters, A^0 and the gradient stay in device
  * buffers for the whole run; per epoch only the tally (two numbers per mini-batch) and a few partial sums per
  * layer come back. Group elements are drawn on the host in mini-batch order from the run's augRng, exactly as
- * the CPU trainer draws them, and only their gather maps are uploaded. Work is organised as task graphs run
- * by execution plans: a nominal step, an augmented step, the update, and the metrics.
+ * the CPU trainer draws them, and only their gather maps are uploaded: those of all N_aug passes of an epoch
+ * at once where they fit in {@link #MAP_UPLOAD_BYTES}, so the host waits for the device once per epoch (the
+ * metrics) and not at every step. Work is organised as task graphs run by execution plans: the draws'
+ * upload, a nominal step, an augmented step, the update, and the metrics.
  */
 public final class DeviceTrainer {
   private final DeviceKernels k;
@@ -53,7 +55,10 @@ public final class DeviceTrainer {
   private final int[] partialStart;
   private final int[] xMapHost;
   private final int[] yMapHost;
+  /** Passes whose gather maps are uploaded together. */
+  private final int passesPerUpload;
   private final ExecutionPlan upload;
+  private final ExecutionPlan uploadDraws;
   private final ExecutionPlan nominalStep;
   private final ExecutionPlan augmentedStep;
   private final ExecutionPlan update;
@@ -63,6 +68,10 @@ public final class DeviceTrainer {
   // The cursor the step graphs read when they run.
   private int from;
   private int rows;
+  /** Row of the uploaded gather maps that the step's first mini-batch uses. */
+  private int map0;
+  /** Gather maps uploaded at once (bytes): a whole epoch's draws at the paper's sizes (Experiment 2: 7.8 MB). */
+  static final long MAP_UPLOAD_BYTES = 64L << 20;
   /**
    * Rows per network step on the device: a 250-row product fills under one wave of an H200's 132
    * multiprocessors with 64x64 tiles; 2000 rows (80 mini-batches of 25) keep it busy.
@@ -73,6 +82,11 @@ public final class DeviceTrainer {
   private Strategy strategy;
 
   public DeviceTrainer(DeviceKernels kernels, Architecture arch, Dataset data, TrainConfig cfg) {
+    this(kernels, arch, data, cfg, MAP_UPLOAD_BYTES);
+  }
+
+  /** With a budget for the gather maps uploaded at once (tests force one pass per upload). */
+  DeviceTrainer(DeviceKernels kernels, Architecture arch, Dataset data, TrainConfig cfg, long mapUploadBytes) {
     ClContext ctx = kernels.context();
     this.k = kernels;
     this.data = data;
@@ -92,12 +106,13 @@ public final class DeviceTrainer {
     int maxRows = Math.min(stepRows, data.size());
     this.targetsMove = !outSpace.action().isTrivial();
     this.batches = (data.size() + cfg.batch() - 1) / cfg.batch();
-    int segmentsPerStep = (maxRows + cfg.batch() - 1) / cfg.batch();
     x = ctx.buffer("data.inputs", 4L * data.inputs().length);
     y = ctx.buffer("data.targets", 4L * data.targets().length);
     yAug = ctx.buffer("targets.augmented", 4L * maxRows * data.targetDim());
-    xMapHost = new int[segmentsPerStep * inSpace.dim()];
-    yMapHost = new int[segmentsPerStep * outSpace.dim()];
+    long bytesPerPass = 4L * batches * (inSpace.dim() + (targetsMove ? outSpace.dim() : 0));
+    this.passesPerUpload = (int) Math.max(1, Math.min(cfg.naug(), mapUploadBytes / bytesPerPass));
+    xMapHost = new int[passesPerUpload * batches * inSpace.dim()];
+    yMapHost = new int[targetsMove ? passesPerUpload * batches * outSpace.dim() : 1];
     xMaps = ctx.buffer("maps.inputs", 4L * xMapHost.length);
     yMaps = ctx.buffer("maps.targets", 4L * yMapHost.length);
     a0 = ctx.buffer("a0", 4L * layout.size());
@@ -123,13 +138,15 @@ public final class DeviceTrainer {
         .task("load inputs", () -> k.loadRows(x, from * data.inputDim(), rows * data.inputDim(), inputShift, net.input()))
         .task("network step", () -> net.step(rows, cfg.batch(), y, from * data.targetDim(), weight, wantGrad, tally,
             from / cfg.batch())));
-    augmentedStep = plan(ctx, new TaskGraph("augmented step")
+    uploadDraws = plan(ctx, new TaskGraph("augmentation draws")
         .transferIntsToDevice(DataTransferMode.EVERY_EXECUTION, xMaps, () -> xMapHost)
-        .transferIntsToDevice(DataTransferMode.EVERY_EXECUTION, yMaps, () -> yMapHost)
-        .task("move inputs", () -> k.gatherRows(x, from, data.inputDim(), xMaps, cfg.batch(), rows, inputShift, net.input()))
+        .transferIntsToDevice(DataTransferMode.EVERY_EXECUTION, yMaps, () -> yMapHost));
+    augmentedStep = plan(ctx, new TaskGraph("augmented step")
+        .task("move inputs", () -> k.gatherRows(x, from, data.inputDim(), xMaps, map0, cfg.batch(), rows, inputShift,
+            net.input()))
         .task("move targets", () -> {
           if (targetsMove) {
-            k.gatherRows(y, from, data.targetDim(), yMaps, cfg.batch(), rows, 0f, yAug);
+            k.gatherRows(y, from, data.targetDim(), yMaps, map0, cfg.batch(), rows, 0f, yAug);
           }
         })
         .task("network step", () -> net.step(rows, cfg.batch(), targetsMove ? yAug : y,
@@ -195,9 +212,14 @@ public final class DeviceTrainer {
       if (strategy == Strategy.AUGMENTED) {
         k.fill(net.grad(), 0, layout.size(), 0f);
         float w = 1f / ((float) batches * cfg.naug());
-        for (int pass = 0; pass < cfg.naug(); pass++) {
-          augmentedPass(w, augRng);
-          listener.onPass(true);
+        for (int pass = 0; pass < cfg.naug(); pass += passesPerUpload) {
+          int passes = Math.min(passesPerUpload, cfg.naug() - pass);
+          drawMaps(passes, augRng);
+          uploadDraws.enqueue();
+          for (int p = 0; p < passes; p++) {
+            augmentedPass(w, p);
+            listener.onPass(true);
+          }
         }
       }
       update.enqueue();
@@ -224,19 +246,29 @@ public final class DeviceTrainer {
     }
   }
 
-  /** Queues one pass with each mini-batch moved by its own Haar-random g, drawn in mini-batch order. */
-  public void augmentedPass(float w, RandomGenerator rng) {
+  /**
+   * Draws one Haar-random g per mini-batch for {@code passes} passes, in pass and mini-batch order (the CPU
+   * trainer's order), into the host gather maps.
+   */
+  private void drawMaps(int passes, RandomGenerator rng) {
     Group group = inSpace.action().group();
+    int in = inSpace.dim();
+    int out = outSpace.dim();
+    for (int s = 0; s < passes * batches; s++) {
+      GroupElement g = group.sample(rng);
+      System.arraycopy(inSpace.gather(g), 0, xMapHost, s * in, in);
+      if (targetsMove) {
+        System.arraycopy(outSpace.gather(g), 0, yMapHost, s * out, out);
+      }
+    }
+  }
+
+  /** Queues augmented pass {@code pass} of the uploaded draws (each mini-batch moved by its own g). */
+  private void augmentedPass(float w, int pass) {
     weight = w;
     for (from = 0; from < data.size(); from += stepRows) {
       rows = Math.min(stepRows, data.size() - from);
-      for (int b = 0, seg = 0; b < rows; b += cfg.batch(), seg++) {
-        GroupElement g = group.sample(rng);
-        System.arraycopy(inSpace.gather(g), 0, xMapHost, seg * inSpace.dim(), inSpace.dim());
-        if (targetsMove) {
-          System.arraycopy(outSpace.gather(g), 0, yMapHost, seg * outSpace.dim(), outSpace.dim());
-        }
-      }
+      map0 = pass * batches + from / cfg.batch();
       augmentedStep.enqueue();
     }
   }

@@ -104,7 +104,7 @@ public final class OpenClBackend implements Backend {
         @Override
         public String describe() {
           return "opencl:" + device.selection() + ": " + device.name().trim() + " ("
-              + (kernels.fp64() ? "double" : "float") + " reductions)";
+              + (kernels.fp64() ? "double" : "float") + " reductions, gemm " + kernels.gemmDescription() + ")";
         }
 
         @Override

@@ -16,7 +16,11 @@ import eqaug.train.EpochRecord;
 import eqaug.train.Initializer;
 import eqaug.train.RandomStreams;
 import eqaug.train.Strategy;
+import eqaug.train.RunOutcome;
 import eqaug.train.TrainConfig;
+import eqaug.train.TrainingListener;
+import eqaug.tornado.cl.ClContext;
+import java.util.random.RandomGenerator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -63,13 +67,54 @@ class ExperimentParityTest {
     compare(arch, Shapes.generate(35, n, new RandomStreams(7).data()));
   }
 
+  /**
+   * The paths a device without cl_khr_fp64 takes (reductions and statistics in float), with the group draws
+   * uploaded one pass at a time (N_aug 3 here), on the experiment whose targets move with g too.
+   */
+  @Test
+  void rotationExperimentWithFloatReductionsAndOneUploadPerPass() {
+    int n = 6;
+    Architecture arch = PaperNetworks.rotation(n);
+    Dataset data = Shapes.generate(35, n, new RandomStreams(7).data());
+    TrainConfig cfg = new TrainConfig(2, 0.05, 10, 3);
+    ClContext ctx = new ClContext(TestDevice.get());
+    try {
+      DeviceKernels k = new DeviceKernels(ctx, GemmChoice.Policy.FP32, false);
+      assertEquals(4, k.accBytes());
+      // One pass of draws is 4 mini-batches x (36 + 72) ints.
+      DeviceTrainer trainer = new DeviceTrainer(k, arch, data, cfg, 4L * 4 * (36 + 72));
+      compare(arch, data, cfg, new TrainingEngine() {
+        @Override
+        public String describe() {
+          return "device, float reductions";
+        }
+
+        @Override
+        public RunOutcome train(int run, Strategy strategy, float[] a0, RandomGenerator augRng, TrainingListener l) {
+          return trainer.run(run, strategy, a0, augRng, l);
+        }
+
+        @Override
+        public void close() {
+          ctx.close();
+        }
+      });
+    } catch (RuntimeException | Error e) {
+      ctx.close();
+      throw e;
+    }
+  }
+
   private static void compare(Architecture arch, Dataset data) {
     TestDevice.get();
     Backend gpu = Backend.find("opencl");
     assertTrue(gpu instanceof OpenClBackend, "the SPI finds the OpenCL backend");
+    compare(arch, data, CFG, gpu.open(arch, data, CFG, 1));
+  }
+
+  private static void compare(Architecture arch, Dataset data, TrainConfig cfg, TrainingEngine device) {
     float[] a0 = Initializer.initialParameters(new ParameterLayout(arch), new SplittableRandom(11));
-    try (TrainingEngine cpu = new CpuBackend().open(arch, data, CFG, 1);
-         TrainingEngine dev = gpu.open(arch, data, CFG, 1)) {
+    try (TrainingEngine cpu = new CpuBackend().open(arch, data, cfg, 1); TrainingEngine dev = device) {
       for (Strategy s : Strategy.values()) {
         List<EpochRecord> expected = new ArrayList<>();
         List<EpochRecord> actual = new ArrayList<>();

@@ -12,13 +12,13 @@ __kernel void load_rows(__global const float* src, int srcOff, int len, float sh
 // Row r of dst is sample srcRow0 + r moved by its mini-batch's group element:
 // dst[r][j] = src[srcRow0 + r][maps[(r / segment)][j]] + shift (Kernels#gather, then the centring).
 __kernel void gather_rows(__global const float* src, int srcRow0, int dim, __global const int* maps,
-                          int segment, int rows, float shift, __global float* dst) {
+                          int map0, int segment, int rows, float shift, __global float* dst) {
   int i = get_global_id(0);
   if (i < rows * dim) {
     int r = i / dim;
     int j = i - r * dim;
     int seg = r / segment;
-    dst[i] = src[(long) (srcRow0 + r) * dim + maps[seg * dim + j]] + shift;
+    dst[i] = src[(long) (srcRow0 + r) * dim + maps[(long) (map0 + seg) * dim + j]] + shift;
   }
 }
 

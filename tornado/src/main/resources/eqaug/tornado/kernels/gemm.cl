@@ -27,6 +27,21 @@
 //  - transA and transB are compile-time constants of each kernel (gemm_nn, gemm_nt, gemm_tn, gemm_tt,
 //    below), so the loops carry no branches on them; DeviceKernels picks the kernel per launch.
 // No split along k: each output is one sum in a fixed order, deterministic for a given kernel.
+//
+// Tensor cores (-DGEMM_MMA, 128 x 128 only): the same tiles, loads and double buffering, but each slice is
+// multiplied by the warps' mma.sync m16n8k8 TF32 instructions in "3xTF32" form: every operand x is split
+// into big = tf32(x) and small = tf32(x - big), and a b is taken as a_small b_big + a_big b_small +
+// a_big b_big (a_small b_small, ~2^-22 relative, is dropped), all accumulated in float: close to float32
+// accuracy at tensor-core speed (plain TF32 would keep only 11 significant bits of each operand).
+// The 8 warps of a group tile its 128 x 128 block 2 (rows) x 4 (columns); a warp's 64 x 32 tile is 4 x 4
+// mma tiles of 16 x 8. PTX fragment layout (lane = 4 g + t): A (16 x 8) regs a0..a3 hold (g, t), (g + 8, t),
+// (g, t + 4), (g + 8, t + 4); B (8 x 8) regs b0, b1 hold (t, g), (t + 4, g); C regs c0..c3 hold (g, 2t),
+// (g, 2t + 1), (g + 8, 2t), (g + 8, 2t + 1). Local rows are BM + 8 long (8 mod 32 banks), so the 32 lanes'
+// fragment loads, at k-row t and column g, hit 32 different banks. The instructions are inline PTX, which
+// only NVIDIA's OpenCL compiles (sm_80 and newer); -DGEMM_MMA_EMULATE replaces them by work-group code with
+// the same register semantics (lanes exchange fragments through local memory), so tests on any OpenCL
+// device check the tiling, the fragment layout and the split. Results differ from the fma kernels in the
+// last bits; each output is still one deterministic sum.
 #ifndef GEMM_QM
 #define GEMM_QM 1
 #endif
@@ -36,8 +51,89 @@
 #define GEMM_BM (64 * GEMM_QM)
 #define GEMM_BN (64 * GEMM_QN)
 #define GEMM_BK 16
+#ifdef GEMM_MMA
+#define GEMM_PAD 8
+#else
 #define GEMM_PAD 4
+#endif
 #define GEMM_LX 16
+
+#ifdef GEMM_MMA
+#if GEMM_QM != 2 || GEMM_QN != 2
+#error "GEMM_MMA needs the 128 x 128 block (GEMM_QM = GEMM_QN = 2)"
+#endif
+#ifdef GEMM_MMA_EMULATE
+// cvt.rna.tf32.f32: round to 10 fraction bits, to nearest, ties away from zero; the low 13 bits become 0.
+static inline uint mma_tf32(float x) {
+  return (as_uint(x) + 0x1000u) & 0xffffe000u;
+}
+
+// mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 of one warp (32 consecutive items), d += A B, done by
+// the work-group: every item publishes its fragments in its warp's part of xa (32 x 4) and xb (32 x 2), then
+// computes its four outputs from the lanes that hold each A and B element. Every item of the group must call
+// it the same number of times (barriers).
+static void mma_emulated(float* d0, float* d1, float* d2, float* d3, uint a0, uint a1, uint a2, uint a3,
+                         uint b0, uint b1, __local float* xa, __local float* xb, int lane) {
+  xa[lane * 4] = as_float(a0);
+  xa[lane * 4 + 1] = as_float(a1);
+  xa[lane * 4 + 2] = as_float(a2);
+  xa[lane * 4 + 3] = as_float(a3);
+  xb[lane * 2] = as_float(b0);
+  xb[lane * 2 + 1] = as_float(b1);
+  barrier(CLK_LOCAL_MEM_FENCE);
+  const int g = lane >> 2;
+  const int t = lane & 3;
+  float out[4] = {*d0, *d1, *d2, *d3};
+  for (int r = 0; r < 4; r++) {
+    const int row = g + 8 * (r >> 1);
+    const int col = 2 * t + (r & 1);
+    float s = out[r];
+    for (int kk = 0; kk < 8; kk++) {
+      // A(row, kk) is register (row / 8) + 2 (kk / 4) of lane 4 (row % 8) + kk % 4; B(kk, col) register
+      // kk / 4 of lane 4 col + kk % 4.
+      float av = xa[(4 * (row % 8) + kk % 4) * 4 + row / 8 + 2 * (kk / 4)];
+      float bv = xb[(4 * col + kk % 4) * 2 + kk / 4];
+      s = fma(av, bv, s);
+    }
+    out[r] = s;
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+  *d0 = out[0];
+  *d1 = out[1];
+  *d2 = out[2];
+  *d3 = out[3];
+}
+#define GEMM_SCRATCH_DECL __local float mmaXa[8 * 32 * 4]; __local float mmaXb[8 * 32 * 2];
+#define GEMM_SCRATCH_PARAMS , __local float* mmaXa, __local float* mmaXb
+#define GEMM_SCRATCH_ARGS , mmaXa, mmaXb
+#define MMA(d0, d1, d2, d3, a, b) \
+  mma_emulated(&(d0), &(d1), &(d2), &(d3), (a)[0], (a)[1], (a)[2], (a)[3], (b)[0], (b)[1], \
+               mmaXa + warp * 128, mmaXb + warp * 64, lane)
+#else
+static inline uint mma_tf32(float x) {
+  uint r;
+  asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(x));
+  return r;
+}
+#define MMA(d0, d1, d2, d3, a, b) \
+  asm volatile("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, " \
+               "{%8, %9}, {%10, %11, %12, %13};" \
+               : "=f"(d0), "=f"(d1), "=f"(d2), "=f"(d3) \
+               : "r"((a)[0]), "r"((a)[1]), "r"((a)[2]), "r"((a)[3]), "r"((b)[0]), "r"((b)[1]), \
+                 "f"(d0), "f"(d1), "f"(d2), "f"(d3))
+#endif
+// x = big + small with both in TF32 (big rounded, small the rounded rest).
+#define MMA_SPLIT(x, big, small) \
+  do { \
+    big = mma_tf32(x); \
+    small = mma_tf32((x) - as_float(big)); \
+  } while (0)
+#endif
+#ifndef GEMM_SCRATCH_DECL
+#define GEMM_SCRATCH_DECL
+#define GEMM_SCRATCH_PARAMS
+#define GEMM_SCRATCH_ARGS
+#endif
 
 // Four consecutive floats from p, lanes from `valid` on (0..4) as 0; `fast`: all four valid and p 16-byte aligned.
 static inline float4 gemm_fetch(__global const float* p, int valid, bool fast) {
@@ -86,7 +182,7 @@ static inline void gemm_stage(const int kRows, __local float* s, const int L, in
 }
 
 static inline __attribute__((always_inline)) void gemm_body(const int TA, const int TB, int m, int n, int k, __global const float* a, int aOff, int lda, __global const float* b, int bOff, int ldb,
-    float beta, __global float* c, int cOff, int ldc, __local float* As, __local float* Bs) {
+    float beta, __global float* c, int cOff, int ldc, __local float* As, __local float* Bs GEMM_SCRATCH_PARAMS) {
   const int QM = GEMM_QM;
   const int QN = GEMM_QN;
   const int BM = GEMM_BM;
@@ -103,6 +199,16 @@ static inline __attribute__((always_inline)) void gemm_body(const int TA, const 
   const int col0 = get_group_id(0) * BN;
   const bool vecA = ((aOff | lda) & 3) == 0;
   const bool vecB = ((bOff | ldb) & 3) == 0;
+#ifdef GEMM_MMA
+  // Warp and lane (NVIDIA forms warps from 32 consecutive linear ids, lid = ty 16 + tx), the warp's
+  // 64 x 32 tile of the block, and the lane's fragment coordinates g, t.
+  const int lane = lid & 31;
+  const int warp = lid >> 5;
+  const int g = lane >> 2;
+  const int t4 = lane & 3;
+  const int wm = (warp >> 2) * 64;
+  const int wn = (warp & 3) * 32;
+#endif
 
   // This item's chunks of the A and B slices: position in the slice, pointer at slice k0 = 0, and
   // whether the chunk lies inside the matrix along m or n (k is checked per slice).
@@ -173,6 +279,36 @@ static inline __attribute__((always_inline)) void gemm_body(const int TA, const 
       }
     }
     // Multiply slice t.
+#ifdef GEMM_MMA
+    // acc[2 i + h][2 j + e] is C register 2 h + e of mma tile (i, j): row wm + 16 i + g + 8 h, column
+    // wn + 8 j + 2 t + e.
+    __local const float* as = As + cur * GEMM_BK * LA + wm + g;
+    __local const float* bs = Bs + cur * GEMM_BK * LB + wn + g;
+    #pragma unroll
+    for (int ks = 0; ks < GEMM_BK; ks += 8) {
+      uint bBig[4][2], bSmall[4][2];
+      #pragma unroll
+      for (int j = 0; j < 4; j++) {
+        MMA_SPLIT(bs[(ks + t4) * LB + 8 * j], bBig[j][0], bSmall[j][0]);
+        MMA_SPLIT(bs[(ks + t4 + 4) * LB + 8 * j], bBig[j][1], bSmall[j][1]);
+      }
+      #pragma unroll
+      for (int i = 0; i < 4; i++) {
+        uint aBig[4], aSmall[4];
+        MMA_SPLIT(as[(ks + t4) * LA + 16 * i], aBig[0], aSmall[0]);
+        MMA_SPLIT(as[(ks + t4) * LA + 16 * i + 8], aBig[1], aSmall[1]);
+        MMA_SPLIT(as[(ks + t4 + 4) * LA + 16 * i], aBig[2], aSmall[2]);
+        MMA_SPLIT(as[(ks + t4 + 4) * LA + 16 * i + 8], aBig[3], aSmall[3]);
+        #pragma unroll
+        for (int j = 0; j < 4; j++) {
+          // Small terms first, so the big product is added to their sum.
+          MMA(acc[2 * i][2 * j], acc[2 * i][2 * j + 1], acc[2 * i + 1][2 * j], acc[2 * i + 1][2 * j + 1], aSmall, bBig[j]);
+          MMA(acc[2 * i][2 * j], acc[2 * i][2 * j + 1], acc[2 * i + 1][2 * j], acc[2 * i + 1][2 * j + 1], aBig, bSmall[j]);
+          MMA(acc[2 * i][2 * j], acc[2 * i][2 * j + 1], acc[2 * i + 1][2 * j], acc[2 * i + 1][2 * j + 1], aBig, bBig[j]);
+        }
+      }
+    }
+#else
     __local const float* as = As + cur * GEMM_BK * LA + 4 * ty;
     __local const float* bs = Bs + cur * GEMM_BK * LB + 4 * tx;
     #pragma unroll
@@ -203,6 +339,7 @@ static inline __attribute__((always_inline)) void gemm_body(const int TA, const 
         }
       }
     }
+#endif
     // Slice t+1 into the other buffer, free since the barrier that ended step t-1.
     if (more) {
       __local float* an = As + (cur ^ 1) * GEMM_BK * LA;
@@ -219,6 +356,24 @@ static inline __attribute__((always_inline)) void gemm_body(const int TA, const 
     barrier(CLK_LOCAL_MEM_FENCE);
   }
 
+#ifdef GEMM_MMA
+  // Write C lane by lane (acc[i][j] at row wm + 16 (i / 2) + g + 8 (i % 2), column wn + 8 (j / 2) + 2 t + j % 2).
+  #pragma unroll
+  for (int i = 0; i < 8; i++) {
+    const int gm = row0 + wm + 16 * (i >> 1) + g + 8 * (i & 1);
+    if (gm < m) {
+      #pragma unroll
+      for (int j = 0; j < 8; j++) {
+        const int gn = col0 + wn + 8 * (j >> 1) + 2 * t4 + (j & 1);
+        if (gn < n) {
+          __global float* pc = c + cOff + (long) gm * ldc + gn;
+          *pc = beta == 0.0f ? acc[i][j] : acc[i][j] + beta * *pc;
+        }
+      }
+    }
+  }
+}
+#else
   // Write C: float4 stores where C is aligned and the 4 columns are inside n, else lane by lane.
   const bool vecC = ((cOff | ldc) & 3) == 0;
   #pragma unroll
@@ -248,6 +403,7 @@ static inline __attribute__((always_inline)) void gemm_body(const int TA, const 
     }
   }
 }
+#endif
 
 // One kernel per (transA, transB): gemm_nt is transB. Global size (ceil(n / BN) * 16, ceil(m / BM) * 16),
 // local size (16, 16).
@@ -257,7 +413,9 @@ static inline __attribute__((always_inline)) void gemm_body(const int TA, const 
             __global const float* b, int bOff, int ldb, float beta, __global float* c, int cOff, int ldc) { \
     __local float4 As[2 * GEMM_BK * (GEMM_BM + GEMM_PAD) / 4]; \
     __local float4 Bs[2 * GEMM_BK * (GEMM_BN + GEMM_PAD) / 4]; \
-    gemm_body(TA, TB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, (__local float*) As, (__local float*) Bs); \
+    GEMM_SCRATCH_DECL \
+    gemm_body(TA, TB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, (__local float*) As, (__local float*) Bs \
+              GEMM_SCRATCH_ARGS); \
   }
 
 GEMM_KERNEL(gemm_nn, 0, 0)
