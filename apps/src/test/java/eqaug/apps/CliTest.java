@@ -72,6 +72,22 @@ class CliTest {
     assertFalse(Files.exists(out), "nothing may be created for refused input");
   }
 
+  /** EQAUG_GEMM (here its system property) is checked with --device, before any folder is made. */
+  @ParameterizedTest
+  @ValueSource(strings = {"bogus", "3xtf32"})
+  void badMatrixProductChoiceIsRefusedBeforeAnyWork(String gemm) {
+    Path out = tmp.resolve("never");
+    System.setProperty("eqaug.gemm", gemm);
+    try {
+      Result r = run("perm", "--device", "opencl", "--out", out.toString());
+      // 3xtf32 is refused on the test machine's OpenCL device (PoCL on the CPU), which is no NVIDIA GPU.
+      assertOneLineError(r, gemm.equals("bogus") ? "EQAUG_GEMM must be auto, fp32 or 3xtf32" : "EQAUG_GEMM=3xtf32 needs an NVIDIA GPU");
+      assertFalse(Files.exists(out), "nothing may be created for refused input");
+    } finally {
+      System.clearProperty("eqaug.gemm");
+    }
+  }
+
   @Test
   void outputPathThatIsAFileIsRefusedAndLeftAlone() throws IOException {
     Path file = Files.writeString(tmp.resolve("file.txt"), "keep me");

@@ -52,7 +52,12 @@ public final class OpenClBackend implements Backend {
       return Optional.of(why);
     }
     try {
-      ClPlatforms.select(selection);
+      ClDevice d = ClPlatforms.select(selection);
+      // EQAUG_GEMM is checked here so a bad value stops the command before any results folder is made.
+      if (GemmChoice.fromEnvironment() == GemmChoice.Policy.TF32X3 && !GemmChoice.nvidia(d)) {
+        return Optional.of("EQAUG_GEMM=3xtf32 needs an NVIDIA GPU (tensor cores through inline PTX, sm_80 or newer); "
+            + d.name().trim() + " is not one");
+      }
       return Optional.empty();
     } catch (RuntimeException e) {
       return Optional.of(e.getMessage());
