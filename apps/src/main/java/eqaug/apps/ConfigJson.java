@@ -3,7 +3,6 @@ package eqaug.apps;
 import eqaug.nn.ParameterLayout;
 import eqaug.train.RunOutcome;
 import eqaug.train.Strategy;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,12 +13,12 @@ final class ConfigJson {
   private ConfigJson() {}
 
   static Map<String, Object> build(Experiment exp, Protocol p, String scale, int threads, String device,
-      ExperimentRunner.Outcome outcome, String status, Instant started) {
+      ExperimentRunner.Outcome outcome, String status, String started) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("experiment", exp.name());
     m.put("title", exp.title());
     m.put("status", status);
-    m.put("started", started.toString());
+    m.put("started", started);
     m.put("scale", scale);
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("runs", p.runs());

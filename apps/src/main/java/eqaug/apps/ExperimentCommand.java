@@ -46,19 +46,44 @@ abstract class ExperimentCommand implements Callable<Integer> {
         options.seed);
   }
 
+  /** The protocol's work less what a resumed folder has done (the progress bar counts only what is left). */
+  static long remainingWork(Experiment exp, Protocol protocol, PriorResults prior) {
+    long work = ExperimentRunner.work(exp, protocol);
+    if (prior != null) {
+      for (PriorResults.Part p : prior.parts) {
+        work -= ExperimentRunner.partWork(exp, protocol, p.strategy());
+      }
+    }
+    return Math.max(1, work);
+  }
+
   @Override
   public Integer call() {
     PrintStream out = System.out;
     Protocol protocol = protocol();
     Backend backend = Main.backend(options.device);
-    ResultsFolder.refuseUnusable(options.out, "--out");
+    if (!options.resume) {
+      ResultsFolder.refuseUnusable(options.out, "--out");
+    }
     Experiment exp = create(protocol); // data problems surface before any folder is made
-    ResultsFolder folder = options.out == null
-        ? ResultsFolder.createDefault(name())
-        : ResultsFolder.open(options.out, "--out");
+    ExperimentSession session = new ExperimentSession(options, backend);
+    PriorResults prior = null;
+    if (options.resume) {
+      prior = PriorResults.load(options.out, session.expectedConfig(exp, protocol), protocol.train().epochs());
+      if (prior.complete(protocol.runs())) {
+        out.println(options.out + " is complete: nothing to resume");
+        return 0;
+      }
+    }
+    ResultsFolder folder = options.resume ? ResultsFolder.reopen(options.out, "--out")
+        : options.out == null ? ResultsFolder.createDefault(name()) : ResultsFolder.open(options.out, "--out");
     ExperimentSession.Result result;
-    try (Progress progress = new Progress(exp.name(), ExperimentRunner.work(exp, protocol), System.err, options.quiet)) {
-      result = new ExperimentSession(options, backend).run(exp, protocol, folder, progress, out, zoomPanel());
+    try (Progress progress = new Progress(exp.name(), remainingWork(exp, protocol, prior), System.err, options.quiet)) {
+      if (prior != null) {
+        out.println("Resuming " + folder.path() + ": " + prior.parts.size() + " of " + protocol.runs() * 3
+            + " (run, strategy) parts are done");
+      }
+      result = session.run(exp, protocol, folder, progress, out, zoomPanel(), prior);
     }
     result.summary().print(out, exp.title() + " — results in " + folder.path());
     return 0;

@@ -48,6 +48,10 @@ final class ExperimentOptions {
   @Option(names = {"-q", "--quiet"}, description = "No progress output.")
   boolean quiet;
 
+  @Option(names = "--resume", description = {"Go on with the interrupted results folder --out: its finished runs are kept,",
+      "the rest trained; repeat the original options. The result equals an uninterrupted run's."})
+  boolean resume;
+
   int parallelRuns() {
     return parallelRuns == null ? 1 : parallelRuns;
   }
@@ -70,6 +74,9 @@ final class ExperimentOptions {
     }
     if (threads != null && threads > 1024) {
       throw new UsageException("--threads must be at most 1024, got " + threads);
+    }
+    if (resume && out == null) {
+      throw new UsageException("--resume needs --out DIR, the folder of the interrupted run");
     }
   }
 

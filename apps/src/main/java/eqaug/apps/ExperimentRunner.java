@@ -68,18 +68,30 @@ final class ExperimentRunner {
 
   static Outcome run(Experiment exp, Protocol protocol, Backend backend, int threads, Progress progress,
       Checkpoint checkpoint) {
-    return run(exp, protocol, backend, threads, 1, progress, checkpoint);
+    return run(exp, protocol, backend, threads, 1, progress, checkpoint, null);
+  }
+
+  /** Work of one (run, strategy) in MFLOP, as {@link #work} counts it. */
+  static long partWork(Experiment exp, Protocol protocol, Strategy s) {
+    TrainConfig cfg = protocol.train();
+    long train = passMflop(exp, true);
+    long eval = passMflop(exp, false);
+    return s == Strategy.AUGMENTED
+        ? (cfg.epochs() + 1L) * eval + (long) cfg.epochs() * cfg.naug() * train
+        : cfg.epochs() * train + eval;
   }
 
   /**
    * Trains every run; with parallelRuns > 1, that many runs at once, each on its own engine (a GPU is not
    * filled by one run). Results are committed in (run, strategy) order whatever finishes first, so the
-   * files are the same as with one run at a time.
+   * files are the same as with one run at a time. With {@code prior} (a resumed folder), its parts are taken as
+   * they are and only the rest is trained.
    */
   static Outcome run(Experiment exp, Protocol protocol, Backend backend, int threads, int parallelRuns,
-      Progress progress, Checkpoint checkpoint) {
+      Progress progress, Checkpoint checkpoint, PriorResults prior) {
     Outcome out = new Outcome();
     long start = System.nanoTime();
+    double priorWall = prior == null ? 0 : prior.wallSeconds;
     ParameterLayout layout = new ParameterLayout(exp.architecture());
     RandomStreams streams = new RandomStreams(protocol.seed());
     int runs = protocol.runs();
@@ -87,13 +99,24 @@ final class ExperimentRunner {
     Part[][] parts = new Part[runs][STRATEGIES.size()];
     double[] norms = new double[runs];
     int[] next = {0, 0}; // the next (run, strategy) to commit
+    int firstRun = 0;
+    if (prior != null) {
+      out.seconds.putAll(prior.seconds);
+      for (PriorResults.Part p : prior.parts) {
+        int last = p.records().isEmpty() ? -1 : p.records().get(p.records().size() - 1).epoch();
+        parts[p.run()][STRATEGIES.indexOf(p.strategy())] =
+            new Part(p.records(), new RunOutcome(p.run(), p.strategy(), null, last, p.divergence(), 0));
+        norms[p.run()] = initialNorm(layout, streams, p.run());
+      }
+      firstRun = prior.parts.size() / STRATEGIES.size();
+    }
     List<TrainingEngine> engines = new ArrayList<>();
     try {
       for (int w = 0; w < workers; w++) {
         engines.add(backend.open(exp.architecture(), exp.data(), protocol.train(), threads));
       }
       out.engine = engines.get(0).describe() + (workers > 1 ? " (" + workers + " runs at once)" : "");
-      AtomicInteger nextRun = new AtomicInteger();
+      AtomicInteger nextRun = new AtomicInteger(firstRun);
       Runnable commit = () -> {
         synchronized (out) {
           boolean any = false;
@@ -112,24 +135,27 @@ final class ExperimentRunner {
             }
           }
           if (any) {
-            out.wallSeconds = (System.nanoTime() - start) / 1e9;
+            out.wallSeconds = priorWall + (System.nanoTime() - start) / 1e9;
             checkpoint.save(out);
           }
         }
       };
+      commit.run(); // a resumed folder's parts, rewritten with this session's engine before any training
       List<Callable<Void>> jobs = new ArrayList<>();
       for (TrainingEngine engine : engines) {
         jobs.add(() -> {
           for (int run = nextRun.getAndIncrement(); run < runs; run = nextRun.getAndIncrement()) {
             float[] a0 = Initializer.initialParameters(layout, streams.init(run));
-            double sq = 0;
-            for (int i = 0; i < layout.linearSize(); i++) {
-              sq += (double) a0[i] * a0[i];
-            }
+            double norm = norm(layout, a0);
             synchronized (out) {
-              norms[run] = Math.sqrt(sq);
+              norms[run] = norm;
             }
             for (int si = 0; si < STRATEGIES.size(); si++) {
+              synchronized (out) {
+                if (parts[run][si] != null) {
+                  continue; // finished before a resume
+                }
+              }
               Part p = trainOne(exp, protocol, engine, run, STRATEGIES.get(si), a0, streams, progress);
               synchronized (out) {
                 parts[run][si] = p;
@@ -174,8 +200,21 @@ final class ExperimentRunner {
       }
     }
     out.complete = true;
-    out.wallSeconds = (System.nanoTime() - start) / 1e9;
+    out.wallSeconds = priorWall + (System.nanoTime() - start) / 1e9;
     return out;
+  }
+
+  private static double initialNorm(ParameterLayout layout, RandomStreams streams, int run) {
+    return norm(layout, Initializer.initialParameters(layout, streams.init(run)));
+  }
+
+  /** ||A^0|| over the linear layers. */
+  private static double norm(ParameterLayout layout, float[] a0) {
+    double sq = 0;
+    for (int i = 0; i < layout.linearSize(); i++) {
+      sq += (double) a0[i] * a0[i];
+    }
+    return Math.sqrt(sq);
   }
 
   /** One (run, strategy): its epoch records and how it ended. */
@@ -187,9 +226,7 @@ final class ExperimentRunner {
     long train = passMflop(exp, true);
     long eval = passMflop(exp, false);
     progress.message(exp.name() + " run " + (run + 1) + "/" + protocol.runs() + " " + s);
-    long expected = s == Strategy.AUGMENTED
-        ? (cfg.epochs() + 1L) * eval + (long) cfg.epochs() * cfg.naug() * train
-        : cfg.epochs() * train + eval;
+    long expected = partWork(exp, protocol, s);
     long[] seen = {0};
     List<EpochRecord> records = new ArrayList<>();
     TrainingListener listener = new TrainingListener() {

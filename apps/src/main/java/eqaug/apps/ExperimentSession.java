@@ -5,11 +5,14 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One experiment trained into one results folder: config.json first (status "running"), then after every
  * finished (run, strategy) metrics.csv and config.json rewritten whole, and at the end the figure. A failure
- * leaves the finished runs on disk with the status saying what happened.
+ * leaves the finished runs on disk with the status saying what happened; {@code --resume} goes on from them.
  */
 final class ExperimentSession {
   private final ExperimentOptions options;
@@ -23,21 +26,40 @@ final class ExperimentSession {
   record Result(ExperimentRunner.Outcome outcome, MetricsTable table, Summary summary) {}
 
   Result run(Experiment exp, Protocol protocol, ResultsFolder folder, Progress progress, PrintStream out, boolean zoomPanel) {
-    Instant started = Instant.now();
+    return run(exp, protocol, folder, progress, out, zoomPanel, null);
+  }
+
+  /** With {@code prior}, the folder's finished parts are kept and only the rest is trained. */
+  Result run(Experiment exp, Protocol protocol, ResultsFolder folder, Progress progress, PrintStream out, boolean zoomPanel,
+      PriorResults prior) {
+    String started = prior == null ? Instant.now().toString() : prior.started;
+    List<Object> resumed = new ArrayList<>();
+    if (prior != null) {
+      resumed.addAll(prior.resumed);
+      resumed.add(Instant.now() + " after " + prior.parts.size() + " finished (run, strategy) parts");
+    }
     int threads = options.threads();
     out.printf("%s%n  %d runs x 3 strategies, %d epochs, N_aug %d, lr %g, batch %d, %d samples, seed %d, %d thread%s%n",
         exp.title(), protocol.runs(), protocol.train().epochs(), protocol.train().naug(), protocol.train().lr(),
         protocol.train().batch(), exp.data().size(), protocol.seed(), threads, threads == 1 ? "" : "s");
-    write(folder, "config.json", config(exp, protocol, null, "running", started));
+    if (prior == null) {
+      // A resumed folder keeps its config (timings, divergences) until the runner rewrites it with them.
+      write(folder, "config.json", config(exp, protocol, null, "running", started, resumed));
+    }
     ExperimentRunner.Outcome outcome;
+    ExperimentRunner.Outcome[] last = {null};
     try {
       outcome = ExperimentRunner.run(exp, protocol, backend, threads, options.parallelRuns(), progress,
-          soFar -> save(folder, exp, protocol, soFar, "partial: interrupted after the runs in metrics.csv", started));
+          soFar -> {
+            last[0] = soFar;
+            save(folder, exp, protocol, soFar, "partial: interrupted after the runs in metrics.csv", started, resumed);
+          }, prior);
     } catch (RuntimeException e) {
-      write(folder, "config.json", config(exp, protocol, null, "failed: " + e, started));
+      // The parts saved so far stay in the config, so --resume can go on from them.
+      write(folder, "config.json", config(exp, protocol, last[0], "failed: " + e, started, resumed));
       throw e;
     }
-    save(folder, exp, protocol, outcome, "complete", started);
+    save(folder, exp, protocol, outcome, "complete", started, resumed);
     MetricsTable table = MetricsTable.of(outcome.records);
     try {
       var panels = Figure.panels(table, exp.title(), zoomPanel);
@@ -50,15 +72,26 @@ final class ExperimentSession {
     return new Result(outcome, table, Summary.of(outcome.records, outcome.runs));
   }
 
-  private String config(Experiment exp, Protocol protocol, ExperimentRunner.Outcome outcome, String status, Instant started) {
-    return Json.write(ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device,
-        outcome, status, started));
+  private String config(Experiment exp, Protocol protocol, ExperimentRunner.Outcome outcome, String status, String started,
+      List<Object> resumed) {
+    Map<String, Object> m = ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device,
+        outcome, status, started);
+    if (!resumed.isEmpty()) {
+      m.put("resumed", resumed);
+    }
+    return Json.write(m);
+  }
+
+  /** The config.json this command writes, before any run: what a folder must match to be resumed by it. */
+  Map<String, Object> expectedConfig(Experiment exp, Protocol protocol) {
+    return ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device, null, "running",
+        Instant.now().toString());
   }
 
   private void save(ResultsFolder folder, Experiment exp, Protocol protocol, ExperimentRunner.Outcome soFar,
-      String status, Instant started) {
+      String status, String started, List<Object> resumed) {
     write(folder, "metrics.csv", MetricsCsv.format(soFar.records));
-    write(folder, "config.json", config(exp, protocol, soFar, status, started));
+    write(folder, "config.json", config(exp, protocol, soFar, status, started, resumed));
   }
 
   static void write(ResultsFolder folder, String name, String content) {

@@ -1,11 +1,153 @@
 package eqaug.apps;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** A minimal JSON writer for the results files (maps, lists, strings, numbers, booleans, null). */
+/**
+ * A minimal JSON writer and reader for the results files (maps, lists, strings, numbers, booleans, null).
+ * The reader gives maps as LinkedHashMap, lists as List, numbers as Double; it reads what {@link #write} writes
+ * and any other well-formed JSON, and throws IllegalArgumentException with the offset of the first error.
+ */
 final class Json {
   private Json() {}
+
+  static Object read(String text) {
+    Reader r = new Reader(text);
+    Object v = r.value();
+    r.space();
+    if (r.pos != text.length()) {
+      throw r.error("trailing characters");
+    }
+    return v;
+  }
+
+  private static final class Reader {
+    private final String s;
+    private int pos;
+
+    Reader(String s) {
+      this.s = s;
+    }
+
+    IllegalArgumentException error(String what) {
+      return new IllegalArgumentException("malformed JSON at character " + pos + ": " + what);
+    }
+
+    void space() {
+      while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
+        pos++;
+      }
+    }
+
+    void expect(char c) {
+      space();
+      if (pos >= s.length() || s.charAt(pos) != c) {
+        throw error("expected '" + c + "'");
+      }
+      pos++;
+    }
+
+    Object value() {
+      space();
+      if (pos >= s.length()) {
+        throw error("unexpected end");
+      }
+      char c = s.charAt(pos);
+      if (c == '{') {
+        pos++;
+        Map<String, Object> m = new LinkedHashMap<>();
+        space();
+        if (pos < s.length() && s.charAt(pos) == '}') {
+          pos++;
+          return m;
+        }
+        do {
+          space();
+          String key = string();
+          expect(':');
+          m.put(key, value());
+          space();
+        } while (pos < s.length() && s.charAt(pos) == ',' && ++pos > 0);
+        expect('}');
+        return m;
+      }
+      if (c == '[') {
+        pos++;
+        List<Object> l = new ArrayList<>();
+        space();
+        if (pos < s.length() && s.charAt(pos) == ']') {
+          pos++;
+          return l;
+        }
+        do {
+          l.add(value());
+          space();
+        } while (pos < s.length() && s.charAt(pos) == ',' && ++pos > 0);
+        expect(']');
+        return l;
+      }
+      if (c == '"') {
+        return string();
+      }
+      for (String word : new String[] {"true", "false", "null"}) {
+        if (s.startsWith(word, pos)) {
+          pos += word.length();
+          return word.equals("null") ? null : Boolean.valueOf(word);
+        }
+      }
+      int start = pos;
+      while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) {
+        pos++;
+      }
+      try {
+        return Double.valueOf(s.substring(start, pos));
+      } catch (NumberFormatException e) {
+        pos = start;
+        throw error("expected a value");
+      }
+    }
+
+    String string() {
+      if (pos >= s.length() || s.charAt(pos) != '"') {
+        throw error("expected a string");
+      }
+      pos++;
+      StringBuilder sb = new StringBuilder();
+      while (pos < s.length()) {
+        char c = s.charAt(pos++);
+        if (c == '"') {
+          return sb.toString();
+        }
+        if (c != '\\') {
+          sb.append(c);
+          continue;
+        }
+        if (pos >= s.length()) {
+          break;
+        }
+        char e = s.charAt(pos++);
+        switch (e) {
+          case 'n' -> sb.append('\n');
+          case 'r' -> sb.append('\r');
+          case 't' -> sb.append('\t');
+          case 'b' -> sb.append('\b');
+          case 'f' -> sb.append('\f');
+          case 'u' -> {
+            if (pos + 4 > s.length()) {
+              throw error("short \\u escape");
+            }
+            sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
+            pos += 4;
+          }
+          default -> sb.append(e);
+        }
+      }
+      throw error("unterminated string");
+    }
+  }
 
   static String write(Object value) {
     StringBuilder sb = new StringBuilder();

@@ -48,30 +48,65 @@ final class ReproduceCommand implements Callable<Integer> {
       protocols.add(ExperimentCommand.protocol(c.defaults(options.scale), options));
     }
     Backend backend = Main.backend(options.device);
-    ResultsFolder.refuseUnusable(options.out, "--out");
+    if (!options.resume) {
+      ResultsFolder.refuseUnusable(options.out, "--out");
+    }
     // Every data set is made or read before any training or folder, so a data problem costs nothing.
     List<Experiment> experiments = new ArrayList<>();
     for (int i = 0; i < commands.size(); i++) {
       experiments.add(commands.get(i).create(protocols.get(i)));
     }
-    ResultsFolder top = options.out == null ? ResultsFolder.createDefault("reproduce") : ResultsFolder.open(options.out, "--out");
+    ExperimentSession session = new ExperimentSession(options, backend);
+    // With --resume, every experiment's folder is read and checked before any training: finished ones are
+    // reported as they are, interrupted ones continued, missing ones run.
+    List<PriorResults> priors = new ArrayList<>();
+    if (options.resume) {
+      ResultsFolder.reopen(options.out, "--out");
+      for (int i = 0; i < experiments.size(); i++) {
+        Path dir = options.out.resolve(experiments.get(i).name());
+        priors.add(PriorResults.present(dir)
+            ? PriorResults.load(dir, session.expectedConfig(experiments.get(i), protocols.get(i)),
+                protocols.get(i).train().epochs())
+            : null);
+      }
+    } else {
+      experiments.forEach(e -> priors.add(null));
+    }
+    ResultsFolder top = options.resume ? ResultsFolder.reopen(options.out, "--out")
+        : options.out == null ? ResultsFolder.createDefault("reproduce") : ResultsFolder.open(options.out, "--out");
     long work = 0;
     for (int i = 0; i < experiments.size(); i++) {
-      work += ExperimentRunner.work(experiments.get(i), protocols.get(i));
+      PriorResults prior = priors.get(i);
+      if (prior == null || !prior.complete(protocols.get(i).runs())) {
+        work += ExperimentCommand.remainingWork(experiments.get(i), protocols.get(i), prior);
+      }
     }
     Instant started = Instant.now();
     long t0 = System.nanoTime();
     List<Report.Section> sections = new ArrayList<>();
     List<Summary> summaries = new ArrayList<>();
-    try (Progress progress = new Progress("reproduce", work, System.err, options.quiet)) {
-      ExperimentSession session = new ExperimentSession(options, backend);
+    try (Progress progress = new Progress("reproduce", Math.max(1, work), System.err, options.quiet)) {
       for (int i = 0; i < experiments.size(); i++) {
         Experiment exp = experiments.get(i);
         ExperimentCommand c = commands.get(i);
-        ResultsFolder sub = ResultsFolder.open(top.path().resolve(exp.name()), "results folder");
+        PriorResults prior = priors.get(i);
         long s0 = System.nanoTime();
-        ExperimentSession.Result r = session.run(exp, protocols.get(i), sub, progress, out, c.zoomPanel());
-        double seconds = (System.nanoTime() - s0) / 1e9;
+        ExperimentSession.Result r;
+        double seconds;
+        if (prior != null && prior.complete(protocols.get(i).runs())) {
+          out.println(exp.title() + ": complete in " + prior.dir + ", kept as it is");
+          r = prior.asResult();
+          seconds = prior.wallSeconds;
+        } else {
+          ResultsFolder sub = prior != null ? ResultsFolder.reopen(prior.dir, "results folder")
+              : ResultsFolder.open(top.path().resolve(exp.name()), "results folder");
+          if (prior != null) {
+            out.println("Resuming " + sub.path() + ": " + prior.parts.size() + " of " + protocols.get(i).runs() * 3
+                + " (run, strategy) parts are done");
+          }
+          r = session.run(exp, protocols.get(i), sub, progress, out, c.zoomPanel(), prior);
+          seconds = (prior == null ? 0 : prior.wallSeconds) + (System.nanoTime() - s0) / 1e9;
+        }
         ParameterLayout layout = new ParameterLayout(exp.architecture());
         double norm = r.outcome().initialNorms.stream().mapToDouble(Double::doubleValue).average().orElse(0);
         sections.add(new Report.Section(exp.name(), exp.title(), protocols.get(i), exp.data().size(), layout.linearSize(),

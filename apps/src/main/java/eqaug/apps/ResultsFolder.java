@@ -64,6 +64,20 @@ final class ResultsFolder {
     return new ResultsFolder(p);
   }
 
+  /** An existing folder with earlier results, to be continued (--resume): it must be a writable folder. */
+  static ResultsFolder reopen(Path p, String what) {
+    if (!Files.isDirectory(p)) {
+      throw new UsageException(what + " " + p + " is not a folder of earlier results, so there is nothing to resume");
+    }
+    try {
+      Path probe = Files.createTempFile(p, ".write-test", ".tmp");
+      Files.delete(probe);
+    } catch (IOException | SecurityException e) {
+      throw new UsageException("cannot write to " + what + " " + p + ": " + describe(e));
+    }
+    return new ResultsFolder(p);
+  }
+
   private static String describe(Exception e) {
     String m = e.getMessage();
     return e.getClass().getSimpleName() + (m == null ? "" : " (" + m + ")");

@@ -1,0 +1,184 @@
+package eqaug.apps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --resume}: a folder cut short after some (run, strategy) parts, continued, ends with the same
+ * metrics as an uninterrupted run; folders that do not fit the command are refused in one line and left alone.
+ */
+class ResumeTest {
+  private static final String[] PERM = {"perm", "--runs", "2", "--epochs", "3", "--samples", "60", "--naug", "2", "-q"};
+
+  @TempDir
+  Path tmp;
+
+  private static String[] with(String[] base, String... more) {
+    return Stream.concat(Stream.of(base), Stream.of(more)).toArray(String[]::new);
+  }
+
+  /**
+   * The state the runner's checkpoint leaves when a command stops after {@code parts} parts: metrics.csv with
+   * those parts' rows, config.json saying "partial", no figure.
+   */
+  static void cutAfter(Path dir, int parts) throws IOException {
+    List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
+    List<String> kept = new ArrayList<>(List.of(lines.get(0)));
+    List<String> seen = new ArrayList<>();
+    for (String l : lines.subList(1, lines.size())) {
+      String[] f = l.split(",");
+      String part = f[0] + "," + f[1];
+      if (!seen.contains(part)) {
+        seen.add(part);
+      }
+      if (seen.size() <= parts) {
+        kept.add(l);
+      }
+    }
+    Files.write(dir.resolve("metrics.csv"), kept);
+    String cfg = Files.readString(dir.resolve("config.json"));
+    Files.writeString(dir.resolve("config.json"),
+        cfg.replace("\"status\": \"complete\"", "\"status\": \"partial: interrupted after the runs in metrics.csv\""));
+    Files.deleteIfExists(dir.resolve("figure.png"));
+    Files.deleteIfExists(dir.resolve("figure.svg"));
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, to.resolve(f.getFileName()));
+      }
+    }
+  }
+
+  @Test
+  void resumingAfterEachPossibleCutGivesTheUninterruptedMetrics() throws IOException {
+    Path whole = tmp.resolve("whole");
+    assertEquals(0, CliTest.run(with(PERM, "--out", whole.toString())).code());
+    String expected = Files.readString(whole.resolve("metrics.csv"));
+    // Cut inside run 0 (after NOMINAL), at a run boundary, and with nothing finished.
+    for (int parts : new int[] {1, 3, 0}) {
+      Path dir = tmp.resolve("cut" + parts);
+      copy(whole, dir);
+      cutAfter(dir, parts);
+      // Mark the first kept row: if the finished parts were trained again, the mark would be gone.
+      String want = expected;
+      if (parts > 0) {
+        List<String> lines = new ArrayList<>(Files.readAllLines(dir.resolve("metrics.csv")));
+        String[] f = lines.get(1).split(",");
+        f[4] = "0.123456789"; // dist_init of the first layer, epoch 0
+        String marked = String.join(",", f);
+        want = expected.replace(lines.get(1) + "\n", marked + "\n");
+        assertTrue(!want.equals(expected));
+        lines.set(1, marked);
+        Files.write(dir.resolve("metrics.csv"), lines);
+      }
+      CliTest.Result r = CliTest.run(with(PERM, "--out", dir.toString(), "--resume"));
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().contains("Resuming " + dir + ": " + parts + " of 6 (run, strategy) parts are done"), r.out());
+      assertEquals(want, Files.readString(dir.resolve("metrics.csv")), "metrics after a cut at " + parts);
+      String cfg = Files.readString(dir.resolve("config.json"));
+      assertTrue(cfg.contains("\"status\": \"complete\""), cfg);
+      assertTrue(cfg.contains("\"resumed\": [\"") && cfg.contains("after " + parts + " finished (run, strategy) parts"), cfg);
+      assertTrue(Files.size(dir.resolve("figure.png")) > 0);
+    }
+  }
+
+  @Test
+  void aCompleteFolderIsLeftAsItIs() throws IOException {
+    Path dir = tmp.resolve("done");
+    assertEquals(0, CliTest.run(with(PERM, "--out", dir.toString())).code());
+    String csv = Files.readString(dir.resolve("metrics.csv"));
+    String cfg = Files.readString(dir.resolve("config.json"));
+    CliTest.Result r = CliTest.run(with(PERM, "--out", dir.toString(), "--resume"));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("is complete: nothing to resume"), r.out());
+    assertEquals(csv, Files.readString(dir.resolve("metrics.csv")));
+    assertEquals(cfg, Files.readString(dir.resolve("config.json")));
+  }
+
+  @Test
+  void foldersThatDoNotFitAreRefusedInOneLineAndLeftAlone() throws IOException {
+    Path dir = tmp.resolve("cut");
+    assertEquals(0, CliTest.run(with(PERM, "--out", dir.toString())).code());
+    cutAfter(dir, 2);
+    String csv = Files.readString(dir.resolve("metrics.csv"));
+    EndToEndTest.assertOneLineError(CliTest.run("perm", "--runs", "2", "--epochs", "4", "--samples", "60", "--naug", "2",
+        "-q", "--out", dir.toString(), "--resume"), "parameters.epochs is 3 there, 4 here");
+    EndToEndTest.assertOneLineError(CliTest.run(with(PERM, "--seed", "7", "--out", dir.toString(), "--resume")),
+        "parameters.seed is 1 there, 7 here");
+    EndToEndTest.assertOneLineError(CliTest.run("rot", "--runs", "2", "--epochs", "3", "--samples", "60", "--naug", "2",
+        "-q", "--out", dir.toString(), "--resume"), "holds results of 'perm', not 'rot'");
+    EndToEndTest.assertOneLineError(CliTest.run(with(PERM, "--resume")), "--resume needs --out DIR");
+    EndToEndTest.assertOneLineError(CliTest.run(with(PERM, "--out", tmp.resolve("none").toString(), "--resume")),
+        "holds no config.json");
+    assertFalse(Files.exists(tmp.resolve("none")));
+    assertEquals(csv, Files.readString(dir.resolve("metrics.csv")));
+    // A damaged table: parts out of order.
+    List<String> lines = new ArrayList<>(Files.readAllLines(dir.resolve("metrics.csv")));
+    lines.replaceAll(l -> l.startsWith("0,AUGMENTED,") ? "1" + l.substring(1) : l);
+    Files.write(dir.resolve("metrics.csv"), lines);
+    EndToEndTest.assertOneLineError(CliTest.run(with(PERM, "--out", dir.toString(), "--resume")),
+        "found run 1 AUGMENTED where run 0 AUGMENTED should come");
+  }
+
+  @Test
+  void aResumedReproductionKeepsFinishedExperimentsAndCompletesTheRest() throws IOException {
+    String[] cmd = {"reproduce", "--runs", "1", "--epochs", "1", "--samples", "40", "--naug", "1", "--dataset", "fashion", "-q"};
+    Path whole = tmp.resolve("whole");
+    assertEquals(0, CliTest.run(with(cmd, "--out", whole.toString())).code());
+    Path dir = tmp.resolve("cut");
+    for (String e : new String[] {"perm", "trans"}) {
+      copy(whole.resolve(e), dir.resolve(e));
+    }
+    cutAfter(dir.resolve("trans"), 1);
+    String permConfig = Files.readString(dir.resolve("perm/config.json"));
+    CliTest.Result r = CliTest.run(with(cmd, "--out", dir.toString(), "--resume"));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("complete in " + dir.resolve("perm") + ", kept as it is"), r.out());
+    assertTrue(r.out().contains("Resuming " + dir.resolve("trans") + ": 1 of 3"), r.out());
+    for (String e : new String[] {"perm", "trans", "rot"}) {
+      assertEquals(Files.readString(whole.resolve(e + "/metrics.csv")), Files.readString(dir.resolve(e + "/metrics.csv")), e);
+    }
+    assertEquals(permConfig, Files.readString(dir.resolve("perm/config.json")), "a finished experiment is not rewritten");
+    String report = Files.readString(dir.resolve("report.md"), StandardCharsets.UTF_8);
+    assertTrue(report.contains("figure") && !report.contains("still running or was interrupted"), report);
+  }
+
+  @Test
+  void jsonReadsWhatItWritesAndNamesTheFirstError() {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("a", 1.5e-7);
+    m.put("b", List.of("x \"q\" \\ \n", true, false));
+    m.put("c", null);
+    m.put("d", Map.of("e", 30));
+    Object back = Json.read(Json.write(m));
+    assertEquals(Map.of("a", 1.5e-7, "b", List.of("x \"q\" \\ \n", true, false), "d", Map.of("e", 30.0)),
+        withoutNulls(back));
+    assertTrue(((Map<?, ?>) back).containsKey("c"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.read("{\"a\": [1, 2}"));
+    assertTrue(e.getMessage().contains("character 11: expected ']'"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Json.read("{\"a\": 1} x"));
+    assertThrows(IllegalArgumentException.class, () -> Json.read("\"open"));
+  }
+
+  private static Map<?, ?> withoutNulls(Object o) {
+    Map<Object, Object> m = new java.util.LinkedHashMap<>((Map<?, ?>) o);
+    m.values().removeIf(java.util.Objects::isNull);
+    return m;
+  }
+}
