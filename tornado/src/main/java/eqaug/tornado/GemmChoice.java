@@ -151,14 +151,8 @@ public record GemmChoice(int variant, String reason) {
     int n = 200;
     int kk = 700;
     SplittableRandom rng = new SplittableRandom(11);
-    float[] a = new float[m * kk];
-    float[] b = new float[n * kk];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = (float) (rng.nextDouble() * 2 - 1);
-    }
-    for (int i = 0; i < b.length; i++) {
-      b[i] = (float) (rng.nextDouble() * 2 - 1);
-    }
+    float[] a = uniform(rng, m * kk);
+    float[] b = uniform(rng, n * kk);
     ClContext ctx = k.context();
     try (ClBuffer da = ctx.buffer("check.a", 4L * a.length); ClBuffer db = ctx.buffer("check.b", 4L * b.length);
          ClBuffer dc = ctx.buffer("check.c", 4L * m * n)) {
@@ -183,6 +177,15 @@ public record GemmChoice(int variant, String reason) {
       }
       return worst;
     }
+  }
+
+  /** {@code n} values uniform in [-1, 1). */
+  static float[] uniform(SplittableRandom rng, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (rng.nextDouble() * 2 - 1);
+    }
+    return v;
   }
 
   /** Time of variant {@code base} over time of variant {@code other} on a 2048^3 product (best of 5 each). */

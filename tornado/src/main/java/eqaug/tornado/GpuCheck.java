@@ -90,14 +90,8 @@ public final class GpuCheck {
    */
   private static boolean shape(ClContext ctx, DeviceKernels k, int m, int n, int kk, boolean ta, boolean tb, String what) {
     SplittableRandom rng = new SplittableRandom(1);
-    float[] a = new float[m * kk];
-    float[] b = new float[kk * n];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = (float) (rng.nextDouble() * 2 - 1);
-    }
-    for (int i = 0; i < b.length; i++) {
-      b[i] = (float) (rng.nextDouble() * 2 - 1);
-    }
+    float[] a = GemmChoice.uniform(rng, m * kk);
+    float[] b = GemmChoice.uniform(rng, kk * n);
     int lda = ta ? m : kk;
     int ldb = tb ? kk : n;
     boolean ok = true;

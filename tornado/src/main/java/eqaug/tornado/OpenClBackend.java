@@ -105,26 +105,32 @@ public final class OpenClBackend implements Backend {
     try {
       DeviceKernels kernels = new DeviceKernels(ctx);
       DeviceTrainer trainer = new DeviceTrainer(kernels, arch, data, cfg);
-      return new TrainingEngine() {
-        @Override
-        public String describe() {
-          return "opencl:" + device.selection() + ": " + device.name().trim() + " ("
-              + (kernels.fp64() ? "double" : "float") + " reductions, gemm " + kernels.gemmDescription() + ")";
-        }
-
-        @Override
-        public RunOutcome train(int run, Strategy strategy, float[] a0, RandomGenerator augRng, TrainingListener listener) {
-          return trainer.run(run, strategy, a0, augRng, listener);
-        }
-
-        @Override
-        public void close() {
-          ctx.close();
-        }
-      };
+      return engine(ctx, kernels, trainer);
     } catch (RuntimeException | Error e) {
       ctx.close();
       throw e;
     }
+  }
+
+  /** A training engine over a device trainer; closing it closes the context (and everything made in it). */
+  static TrainingEngine engine(ClContext ctx, DeviceKernels kernels, DeviceTrainer trainer) {
+    ClDevice device = ctx.device();
+    return new TrainingEngine() {
+      @Override
+      public String describe() {
+        return "opencl:" + device.selection() + ": " + device.name().trim() + " ("
+            + (kernels.fp64() ? "double" : "float") + " reductions, gemm " + kernels.gemmDescription() + ")";
+      }
+
+      @Override
+      public RunOutcome train(int run, Strategy strategy, float[] a0, RandomGenerator augRng, TrainingListener listener) {
+        return trainer.run(run, strategy, a0, augRng, listener);
+      }
+
+      @Override
+      public void close() {
+        ctx.close();
+      }
+    };
   }
 }

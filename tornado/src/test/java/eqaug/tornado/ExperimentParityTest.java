@@ -16,11 +16,8 @@ import eqaug.train.EpochRecord;
 import eqaug.train.Initializer;
 import eqaug.train.RandomStreams;
 import eqaug.train.Strategy;
-import eqaug.train.RunOutcome;
 import eqaug.train.TrainConfig;
-import eqaug.train.TrainingListener;
 import eqaug.tornado.cl.ClContext;
-import java.util.random.RandomGenerator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -83,22 +80,7 @@ class ExperimentParityTest {
       assertEquals(4, k.accBytes());
       // One pass of draws is 4 mini-batches x (36 + 72) ints.
       DeviceTrainer trainer = new DeviceTrainer(k, arch, data, cfg, 4L * 4 * (36 + 72));
-      compare(arch, data, cfg, new TrainingEngine() {
-        @Override
-        public String describe() {
-          return "device, float reductions";
-        }
-
-        @Override
-        public RunOutcome train(int run, Strategy strategy, float[] a0, RandomGenerator augRng, TrainingListener l) {
-          return trainer.run(run, strategy, a0, augRng, l);
-        }
-
-        @Override
-        public void close() {
-          ctx.close();
-        }
-      });
+      compare(arch, data, cfg, OpenClBackend.engine(ctx, k, trainer));
     } catch (RuntimeException | Error e) {
       ctx.close();
       throw e;
