@@ -5,7 +5,9 @@ import eqaug.tornado.cl.ClContext;
 import eqaug.tornado.cl.ClDevice;
 import eqaug.tornado.cl.ClException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which build of gemm.cl training uses on a device, and why. {@code EQAUG_GEMM} (or {@code -Deqaug.gemm})
@@ -51,7 +53,7 @@ public record GemmChoice(int variant, String reason) {
    * runs at once, the experiments of one reproduction) uses the same product, even when timings would differ
    * under their load.
    */
-  private static final java.util.Map<String, GemmChoice> MADE = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, GemmChoice> MADE = new ConcurrentHashMap<>();
 
   static GemmChoice choose(DeviceKernels k, Policy policy) {
     ClDevice d = k.context().device();
