@@ -2,6 +2,7 @@ package eqaug.train;
 
 import eqaug.data.Dataset;
 import eqaug.group.Group;
+import eqaug.group.GroupElement;
 import eqaug.kernel.Kernels;
 import eqaug.nn.LossTally;
 import eqaug.nn.Network;
@@ -148,14 +149,31 @@ public final class Trainer {
 
   /** One pass with each mini-batch moved by its own Haar-random group element (drawn in mini-batch order). */
   public LossTally augmentedPass(float[] a, float[] grad, float weight, RandomGenerator rng) {
+    return movedPass(a, grad, weight, rng, null);
+  }
+
+  /**
+   * One pass with every mini-batch moved by the same group element g (inputs, and targets when they carry
+   * an action): the risk on the data set moved by g, R(A; g data), and its gradient.
+   */
+  public LossTally movedPass(float[] a, float[] grad, float weight, GroupElement g) {
+    return movedPass(a, grad, weight, null, g.code());
+  }
+
+  private LossTally movedPass(float[] a, float[] grad, float weight, RandomGenerator rng, int[] fixed) {
     tally.reset();
     Group group = inSpace.action().group();
     int out = data.targetDim();
     int step = batchesPerStep * cfg.batch();
+    if (fixed != null) {
+      System.arraycopy(fixed, 0, code, 0, code.length);
+    }
     for (int from = 0; from < data.size(); from += step) {
       int rows = Math.min(step, data.size() - from);
       for (int b = 0; b < rows; b += cfg.batch()) {
-        group.sample(rng, code);
+        if (fixed == null) {
+          group.sample(rng, code);
+        }
         moveBatch(from + b, Math.min(cfg.batch(), rows - b), b);
       }
       float[] y = targetsMove ? yAug : data.targets();
