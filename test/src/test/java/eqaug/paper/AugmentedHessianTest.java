@@ -8,7 +8,6 @@ import eqaug.group.GroupElement;
 import eqaug.nn.Network;
 import eqaug.nn.ParameterLayout;
 import eqaug.paper.Fixtures.Problem;
-import eqaug.stability.AugmentedHessian;
 import eqaug.train.TrainConfig;
 import eqaug.train.Trainer;
 import java.util.List;

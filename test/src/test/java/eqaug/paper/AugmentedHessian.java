@@ -1,4 +1,4 @@
-package eqaug.stability;
+package eqaug.paper;
 
 import eqaug.group.GroupElement;
 import eqaug.train.Trainer;
@@ -16,16 +16,16 @@ import java.util.List;
  * 1e-5 to 3e-2 of |A|: |u.Hw - w.Hu| is 39-190 % of |u.Hw|), while a symmetric Hessian is what an eigenvalue
  * analysis needs. It is exact in the sense the tests check (its curvature integrates to the risk's second
  * difference, and at A in E it keeps E and E-perp apart); a stability analysis of the paper's networks needs
- * exact (forward-over-reverse) Hessian-vector products instead.
+ * exact (forward-over-reverse) Hessian-vector products instead, which is why this stays a test fixture.
  */
-public final class AugmentedHessian {
+final class AugmentedHessian {
   /** A risk's gradient at any A (written to grad, float32 like training's); returns the risk there. */
-  public interface Gradient {
+  interface Gradient {
     double at(float[] a, float[] grad);
   }
 
   /** The gradient of R^aug_S: a pass over the data moved by each g in S, every mini-batch by the same g. */
-  public static Gradient averagedOver(Trainer trainer, List<GroupElement> elements) {
+  static Gradient averagedOver(Trainer trainer, List<GroupElement> elements) {
     if (elements.isEmpty()) {
       throw new IllegalArgumentException("the augmented risk needs at least one group element");
     }
@@ -47,7 +47,7 @@ public final class AugmentedHessian {
   private final float[] gPlus;
 
   /** At A ({@code a}, not copied: keep it unchanged while in use), relative step h. */
-  public AugmentedHessian(Gradient gradient, float[] a, double relativeStep) {
+  AugmentedHessian(Gradient gradient, float[] a, double relativeStep) {
     if (!(relativeStep > 0) || relativeStep > 0.1) {
       throw new IllegalArgumentException("the relative difference step must be in (0, 0.1], got " + relativeStep);
     }
@@ -58,12 +58,12 @@ public final class AugmentedHessian {
     this.gPlus = new float[a.length];
   }
 
-  public int dim() {
+  int dim() {
     return a.length;
   }
 
   /** out = H v; v is not changed. */
-  public void apply(float[] v, float[] out) {
+  void apply(float[] v, float[] out) {
     double nv = norm(v);
     if (nv == 0) {
       java.util.Arrays.fill(out, 0f);
