@@ -58,10 +58,6 @@ final class AugmentedHessian {
     this.gPlus = new float[a.length];
   }
 
-  int dim() {
-    return a.length;
-  }
-
   /** out = H v; v is not changed. */
   void apply(float[] v, float[] out) {
     double nv = norm(v);
