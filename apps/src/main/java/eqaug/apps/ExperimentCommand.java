@@ -80,8 +80,7 @@ abstract class ExperimentCommand implements Callable<Integer> {
     ExperimentSession.Result result;
     try (Progress progress = new Progress(exp.name(), remainingWork(exp, protocol, prior), System.err, options.quiet)) {
       if (prior != null) {
-        out.println("Resuming " + folder.path() + ": " + prior.parts.size() + " of " + protocol.runs() * 3
-            + " (run, strategy) parts are done");
+        out.println(prior.resuming(protocol.runs()));
       }
       result = session.run(exp, protocol, folder, progress, out, zoomPanel(), prior);
     }

@@ -222,7 +222,6 @@ final class ExperimentRunner {
 
   private static Part trainOne(Experiment exp, Protocol protocol, TrainingEngine engine, int run, Strategy s,
       float[] a0, RandomStreams streams, Progress progress) {
-    TrainConfig cfg = protocol.train();
     long train = passMflop(exp, true);
     long eval = passMflop(exp, false);
     progress.message(exp.name() + " run " + (run + 1) + "/" + protocol.runs() + " " + s);

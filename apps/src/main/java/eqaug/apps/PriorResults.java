@@ -49,6 +49,12 @@ final class PriorResults {
     return "complete".equals(status) && parts.size() == runs * ExperimentRunner.STRATEGIES.size();
   }
 
+  /** The line a resumed command prints first. */
+  String resuming(int runs) {
+    return "Resuming " + dir + ": " + parts.size() + " of " + runs * ExperimentRunner.STRATEGIES.size()
+        + " (run, strategy) parts are done";
+  }
+
   /** Whether {@code dir} holds an experiment's config.json (a folder --resume can read). */
   static boolean present(Path dir) {
     return Files.isRegularFile(dir.resolve("config.json"));

@@ -101,8 +101,7 @@ final class ReproduceCommand implements Callable<Integer> {
           ResultsFolder sub = prior != null ? ResultsFolder.reopen(prior.dir, "results folder")
               : ResultsFolder.open(top.path().resolve(exp.name()), "results folder");
           if (prior != null) {
-            out.println("Resuming " + sub.path() + ": " + prior.parts.size() + " of " + protocols.get(i).runs() * 3
-                + " (run, strategy) parts are done");
+            out.println(prior.resuming(protocols.get(i).runs()));
           }
           r = session.run(exp, protocols.get(i), sub, progress, out, c.zoomPanel(), prior);
           seconds = (prior == null ? 0 : prior.wallSeconds) + (System.nanoTime() - s0) / 1e9;
