@@ -51,6 +51,7 @@ final class BenchCommand implements Callable<Integer> {
     if (t < 1) {
       throw new UsageException("--threads must be a positive integer, got " + t);
     }
+    MemoryBudget.checkThreads("bench", t);
     PrintStream out = System.out;
     double minSeconds = quick ? 0.15 : 0.6;
     List<Workloads.Shape> shapes = Workloads.shapes();

@@ -1,6 +1,7 @@
 package eqaug.apps;
 
 import eqaug.nn.ParameterLayout;
+import eqaug.train.RandomStreams;
 import eqaug.train.RunOutcome;
 import eqaug.train.Strategy;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ final class ConfigJson {
     params.put("samples", exp.data().size());
     params.put("strategies", ExperimentRunner.STRATEGIES.stream().map(Enum::name).toList());
     m.put("parameters", params);
+    m.put("numerics", numerics(device));
     Map<String, Object> compute = new LinkedHashMap<>();
     compute.put("device", device);
     compute.put("threads", threads);
@@ -56,8 +58,47 @@ final class ConfigJson {
       }
       m.put("diverged", diverged);
       m.put("initial_norms", outcome.initialNorms);
+      m.put("parts", parts(outcome));
     }
     return m;
+  }
+
+  /**
+   * What the numbers depend on besides the protocol: the random generator (its algorithm and version), the
+   * engine and the precision. A folder is only resumed by a command that computes the same way.
+   */
+  static Map<String, Object> numerics(String device) {
+    Map<String, Object> n = new LinkedHashMap<>();
+    n.put("generator", RandomStreams.GENERATOR);
+    int colon = device.indexOf(':');
+    n.put("engine", colon < 0 ? device : device.substring(0, colon));
+    n.put("precision", "fp32");
+    return n;
+  }
+
+  /**
+   * The finished (run, strategy) parts in the order they were committed, each with the number and SHA-256
+   * of its rows in metrics.csv, so that --resume can verify every part it keeps.
+   */
+  static List<Object> parts(ExperimentRunner.Outcome outcome) {
+    List<Object> parts = new ArrayList<>();
+    int from = 0;
+    for (RunOutcome r : outcome.runs) {
+      int to = from;
+      while (to < outcome.records.size() && outcome.records.get(to).run() == r.run()
+          && outcome.records.get(to).strategy() == r.strategy()) {
+        to++;
+      }
+      String rows = MetricsCsv.rows(outcome.records.subList(from, to));
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("run", r.run());
+      p.put("strategy", r.strategy().name());
+      p.put("rows", MetricsCsv.count(rows));
+      p.put("sha256", MetricsCsv.sha256(rows));
+      parts.add(p);
+      from = to;
+    }
+    return parts;
   }
 
   static Map<String, Object> network(Experiment exp) {

@@ -20,10 +20,16 @@ final class DevicesCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     for (Backend b : Backend.available()) {
       out.println(b.name() + ": " + b.description());
-      for (String line : b.describeDevices()) {
-        out.println("  " + line);
+      var why = b.unavailableReason();
+      if (why.isPresent()) {
+        out.println("  unavailable: " + why.get());
+        continue;
       }
-      b.unavailableReason().ifPresent(why -> out.println("  unavailable: " + why));
+      for (String line : b.describeDevices()) {
+        if (!line.equals(b.name() + ": " + b.description())) { // the default list repeats the header line
+          out.println("  " + line);
+        }
+      }
     }
     for (String why : Backend.unloadable()) {
       out.println("not loaded: " + why);

@@ -57,6 +57,22 @@ abstract class ExperimentCommand implements Callable<Integer> {
     return Math.max(1, work);
   }
 
+  /**
+   * The protocol fitted to the data that was made or read: a --batch larger than the data set is refused; a
+   * scale's default batch larger than a small data set becomes the data set's size (and is recorded so).
+   */
+  static Protocol fitToData(Protocol protocol, Experiment exp, ExperimentOptions options) {
+    int n = exp.data().size();
+    if (protocol.train().batch() <= n) {
+      return protocol;
+    }
+    if (options.batch != null) {
+      throw new UsageException("--batch " + options.batch + " is larger than the data set (" + n + " samples of "
+          + exp.name() + "); use --batch " + n + " or less");
+    }
+    return protocol.withBatch(n);
+  }
+
   @Override
   public Integer call() {
     PrintStream out = System.out;
@@ -66,25 +82,31 @@ abstract class ExperimentCommand implements Callable<Integer> {
       ResultsFolder.refuseUnusable(options.out, "--out");
     }
     Experiment exp = create(protocol); // data problems surface before any folder is made
+    protocol = fitToData(protocol, exp, options);
+    MemoryBudget.checkTraining(exp, protocol, options.threads(), options.parallelRuns(), backend.name().equals("cpu"));
     ExperimentSession session = new ExperimentSession(options, backend);
-    PriorResults prior = null;
-    if (options.resume) {
-      prior = PriorResults.load(options.out, session.expectedConfig(exp, protocol), protocol.train().epochs());
-      if (prior.complete(protocol.runs())) {
-        out.println(options.out + " is complete: nothing to resume");
-        return 0;
+    try (ResultsFolder folder = options.resume ? ResultsFolder.reopen(options.out, "--out")
+        : options.out == null ? ResultsFolder.createDefault(name()) : ResultsFolder.open(options.out, "--out")) {
+      PriorResults prior = null;
+      if (options.resume) {
+        // Read under the lock, so no other command is changing the folder meanwhile.
+        prior = PriorResults.load(options.out, session.expectedConfig(exp, protocol), protocol.train().epochs());
+        prior.verifyInitialNorms(exp, protocol);
+        if (prior.complete(protocol.runs())) {
+          out.println(options.out + " is complete: nothing to resume");
+          return 0;
+        }
       }
-    }
-    ResultsFolder folder = options.resume ? ResultsFolder.reopen(options.out, "--out")
-        : options.out == null ? ResultsFolder.createDefault(name()) : ResultsFolder.open(options.out, "--out");
-    ExperimentSession.Result result;
-    try (Progress progress = new Progress(exp.name(), remainingWork(exp, protocol, prior), System.err, options.quiet)) {
-      if (prior != null) {
-        out.println(prior.resuming(protocol.runs()));
+      ExperimentSession.Result result;
+      try (Progress progress = new Progress(exp.name(), remainingWork(exp, protocol, prior), System.err, options.quiet);
+           ResumeHint hint = new ResumeHint(folder.path(), "eqaug " + name(), System.err)) {
+        if (prior != null) {
+          out.println(prior.resuming(protocol.runs()));
+        }
+        result = session.run(exp, protocol, folder, progress, out, zoomPanel(), prior);
       }
-      result = session.run(exp, protocol, folder, progress, out, zoomPanel(), prior);
+      result.summary().print(out, exp.title() + " — results in " + folder.path());
     }
-    result.summary().print(out, exp.title() + " — results in " + folder.path());
     return 0;
   }
 }

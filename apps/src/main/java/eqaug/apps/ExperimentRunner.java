@@ -106,7 +106,7 @@ final class ExperimentRunner {
         int last = p.records().isEmpty() ? -1 : p.records().get(p.records().size() - 1).epoch();
         parts[p.run()][STRATEGIES.indexOf(p.strategy())] =
             new Part(p.records(), new RunOutcome(p.run(), p.strategy(), null, last, p.divergence(), 0));
-        norms[p.run()] = initialNorm(layout, streams, p.run());
+        norms[p.run()] = prior.initialNorms.get(p.run()); // checked against this build's A^0 before any training
       }
       firstRun = prior.parts.size() / STRATEGIES.size();
     }
@@ -204,7 +204,7 @@ final class ExperimentRunner {
     return out;
   }
 
-  private static double initialNorm(ParameterLayout layout, RandomStreams streams, int run) {
+  static double initialNorm(ParameterLayout layout, RandomStreams streams, int run) {
     return norm(layout, Initializer.initialParameters(layout, streams.init(run)));
   }
 

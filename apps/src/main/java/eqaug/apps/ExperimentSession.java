@@ -54,9 +54,23 @@ final class ExperimentSession {
             last[0] = soFar;
             save(folder, exp, protocol, soFar, "partial: interrupted after the runs in metrics.csv", started, resumed);
           }, prior);
-    } catch (RuntimeException e) {
-      // The parts saved so far stay in the config, so --resume can go on from them.
-      write(folder, "config.json", config(exp, protocol, last[0], "failed: " + e, started, resumed));
+    } catch (RuntimeException | Error e) {
+      if (last[0] != null) {
+        // The parts saved so far stay in the config, so --resume can go on from them.
+        try {
+          write(folder, "config.json", config(exp, protocol, last[0], "failed: " + Main.describeFailure(e), started,
+              resumed));
+        } catch (RuntimeException | Error ignored) {
+          e.addSuppressed(ignored); // a full disk: config.json keeps its last whole version, which matches metrics.csv
+        }
+        if (!(e instanceof UsageException)) {
+          throw new IllegalStateException(Main.describeFailure(e) + "; the finished parts are kept in " + folder.path()
+              + ": repeat the command with --resume --out " + folder.path(), e);
+        }
+      } else if (prior == null) {
+        // Nothing finished: leave no folder behind that would refuse the retry as "already holds results".
+        folder.discardIfEmpty("config.json", "metrics.csv");
+      }
       throw e;
     }
     save(folder, exp, protocol, outcome, "complete", started, resumed);

@@ -82,11 +82,45 @@ public final class Main implements Runnable {
         err.flush();
         return USAGE;
       }
-      err.println(commandLine.getCommandSpec().qualifiedName() + ": failed: " + ex);
-      ex.printStackTrace(err);
+      err.println(commandLine.getCommandSpec().qualifiedName() + ": failed: " + describeFailure(ex)
+          + (DEBUG ? "" : " (EQAUG_DEBUG=1 shows the stack trace)"));
+      if (DEBUG) {
+        ex.printStackTrace(err);
+      }
       err.flush();
       return 1;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      // picocli hands only exceptions to the handler above; an Error reaches here.
+      System.err.println("eqaug" + (args.length > 0 ? " " + args[0] : "") + ": failed: " + describeFailure(e));
+      if (DEBUG) {
+        e.printStackTrace();
+      }
+      return 1;
+    }
+  }
+
+  private static final boolean DEBUG = "1".equals(System.getenv("EQAUG_DEBUG"));
+
+  /** One line saying what went wrong, naming the resource that ran out where one did. */
+  static String describeFailure(Throwable e) {
+    if (e instanceof IllegalStateException && e.getCause() != null && e.getMessage() != null
+        && e.getMessage().startsWith(describeFailure(e.getCause()))) {
+      return e.getMessage(); // already described, with where the finished parts are
+    }
+    if (e instanceof OutOfMemoryError) {
+      return "out of memory (" + e.getMessage() + "; the heap is " + MemoryBudget.gib(MemoryBudget.heap())
+          + "): lower --threads, --samples or --parallel-runs, or raise -Xmx through EQAUG_JAVA_OPTS";
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("No space left on device") || m.contains("Disk quota exceeded")) {
+        return "the disk is full (" + m + ")";
+      }
+    }
+    String m = e.getMessage();
+    return e instanceof java.io.UncheckedIOException && m != null ? m : e.toString();
   }
 }

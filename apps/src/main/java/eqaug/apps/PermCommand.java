@@ -27,6 +27,7 @@ final class PermCommand extends ExperimentCommand {
 
   @Override
   Experiment create(Protocol protocol) {
+    MemoryBudget.checkData("the graphs", protocol.samples(), PermutationExperiment.NODES * PermutationExperiment.NODES + 1L);
     return PermutationExperiment.create(protocol.samples(), protocol.seed());
   }
 }

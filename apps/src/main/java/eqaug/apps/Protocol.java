@@ -9,4 +9,9 @@ record Protocol(int runs, int samples, TrainConfig train, long seed) {
       throw new IllegalArgumentException("--runs must be at least 1, got " + runs);
     }
   }
+
+  /** The same protocol with another mini-batch size. */
+  Protocol withBatch(int batch) {
+    return new Protocol(runs, samples, new TrainConfig(train.epochs(), train.lr(), batch, train.naug()), seed);
+  }
 }

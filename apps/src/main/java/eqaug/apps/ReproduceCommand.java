@@ -55,73 +55,82 @@ final class ReproduceCommand implements Callable<Integer> {
     List<Experiment> experiments = new ArrayList<>();
     for (int i = 0; i < commands.size(); i++) {
       experiments.add(commands.get(i).create(protocols.get(i)));
+      protocols.set(i, ExperimentCommand.fitToData(protocols.get(i), experiments.get(i), options));
+      MemoryBudget.checkTraining(experiments.get(i), protocols.get(i), options.threads(), options.parallelRuns(),
+          backend.name().equals("cpu"));
     }
     ExperimentSession session = new ExperimentSession(options, backend);
-    // With --resume, every experiment's folder is read and checked before any training: finished ones are
-    // reported as they are, interrupted ones continued, missing ones run.
-    List<PriorResults> priors = new ArrayList<>();
-    if (options.resume) {
-      ResultsFolder.reopen(options.out, "--out");
+    List<Summary> summaries = new ArrayList<>();
+    try (ResultsFolder top = options.resume ? ResultsFolder.reopen(options.out, "--out")
+        : options.out == null ? ResultsFolder.createDefault("reproduce") : ResultsFolder.open(options.out, "--out")) {
+      // With --resume, every experiment's folder is read and checked (under the lock) before any training:
+      // finished ones are reported as they are, interrupted ones continued, missing ones run.
+      List<PriorResults> priors = new ArrayList<>();
       for (int i = 0; i < experiments.size(); i++) {
-        Path dir = options.out.resolve(experiments.get(i).name());
-        priors.add(PriorResults.present(dir)
+        Path dir = top.path().resolve(experiments.get(i).name());
+        PriorResults prior = options.resume && PriorResults.present(dir)
             ? PriorResults.load(dir, session.expectedConfig(experiments.get(i), protocols.get(i)),
                 protocols.get(i).train().epochs())
-            : null);
-      }
-    } else {
-      experiments.forEach(e -> priors.add(null));
-    }
-    ResultsFolder top = options.resume ? ResultsFolder.reopen(options.out, "--out")
-        : options.out == null ? ResultsFolder.createDefault("reproduce") : ResultsFolder.open(options.out, "--out");
-    long work = 0;
-    for (int i = 0; i < experiments.size(); i++) {
-      PriorResults prior = priors.get(i);
-      if (prior == null || !prior.complete(protocols.get(i).runs())) {
-        work += ExperimentCommand.remainingWork(experiments.get(i), protocols.get(i), prior);
-      }
-    }
-    Instant started = Instant.now();
-    long t0 = System.nanoTime();
-    List<Report.Section> sections = new ArrayList<>();
-    List<Summary> summaries = new ArrayList<>();
-    try (Progress progress = new Progress("reproduce", Math.max(1, work), System.err, options.quiet)) {
-      for (int i = 0; i < experiments.size(); i++) {
-        Experiment exp = experiments.get(i);
-        ExperimentCommand c = commands.get(i);
-        PriorResults prior = priors.get(i);
-        long s0 = System.nanoTime();
-        ExperimentSession.Result r;
-        double seconds;
-        if (prior != null && prior.complete(protocols.get(i).runs())) {
-          out.println(exp.title() + ": complete in " + prior.dir + ", kept as it is");
-          r = prior.asResult();
-          seconds = prior.wallSeconds;
-        } else {
-          ResultsFolder sub = prior != null ? ResultsFolder.reopen(prior.dir, "results folder")
-              : ResultsFolder.open(top.path().resolve(exp.name()), "results folder");
-          if (prior != null) {
-            out.println(prior.resuming(protocols.get(i).runs()));
-          }
-          r = session.run(exp, protocols.get(i), sub, progress, out, c.zoomPanel(), prior);
-          seconds = (prior == null ? 0 : prior.wallSeconds) + (System.nanoTime() - s0) / 1e9;
+            : null;
+        if (prior != null) {
+          prior.verifyInitialNorms(experiments.get(i), protocols.get(i));
         }
-        ParameterLayout layout = new ParameterLayout(exp.architecture());
-        double norm = r.outcome().initialNorms.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        sections.add(new Report.Section(exp.name(), exp.title(), protocols.get(i), exp.data().size(), layout.linearSize(),
-            layout.equivariantDim(), r.table(), norm, seconds, c.zoomPanel(), exp.dataStats()));
-        summaries.add(r.summary());
-        writeTop(top, sections, started, (System.nanoTime() - t0) / 1e9, i + 1 == experiments.size());
+        priors.add(prior);
       }
+      long work = 0;
+      for (int i = 0; i < experiments.size(); i++) {
+        PriorResults prior = priors.get(i);
+        if (prior == null || !prior.complete(protocols.get(i).runs())) {
+          work += ExperimentCommand.remainingWork(experiments.get(i), protocols.get(i), prior);
+        }
+      }
+      Instant started = Instant.now();
+      long t0 = System.nanoTime();
+      List<Report.Section> sections = new ArrayList<>();
+      try (Progress progress = new Progress("reproduce", Math.max(1, work), System.err, options.quiet);
+           ResumeHint hint = new ResumeHint(top.path(), "eqaug reproduce", System.err)) {
+        for (int i = 0; i < experiments.size(); i++) {
+          Experiment exp = experiments.get(i);
+          ExperimentCommand c = commands.get(i);
+          PriorResults prior = priors.get(i);
+          long s0 = System.nanoTime();
+          ExperimentSession.Result r;
+          double seconds;
+          if (prior != null && prior.complete(protocols.get(i).runs())) {
+            out.println(exp.title() + ": complete in " + prior.dir + ", kept as it is");
+            r = prior.asResult();
+            seconds = prior.wallSeconds;
+          } else {
+            try (ResultsFolder sub = prior != null ? ResultsFolder.reopen(prior.dir, "results folder")
+                : ResultsFolder.open(top.path().resolve(exp.name()), "results folder")) {
+              if (prior != null) {
+                out.println(prior.resuming(protocols.get(i).runs()));
+              }
+              r = session.run(exp, protocols.get(i), sub, progress, out, c.zoomPanel(), prior);
+            } catch (RuntimeException | Error e) {
+              if (sections.isEmpty() && priors.stream().allMatch(p -> p == null)) {
+                top.discardIfEmpty(); // nothing finished anywhere: no folder left to block the retry
+              }
+              throw e;
+            }
+            seconds = (prior == null ? 0 : prior.wallSeconds) + (System.nanoTime() - s0) / 1e9;
+          }
+          ParameterLayout layout = new ParameterLayout(exp.architecture());
+          double norm = r.outcome().initialNorms.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+          sections.add(new Report.Section(exp.name(), exp.title(), protocols.get(i), exp.data().size(),
+              layout.linearSize(), layout.equivariantDim(), r.table(), norm, seconds, c.zoomPanel(), exp.dataStats()));
+          summaries.add(r.summary());
+          writeTop(top, sections, started, (System.nanoTime() - t0) / 1e9, i + 1 == experiments.size());
+        }
+      }
+      for (int i = 0; i < experiments.size(); i++) {
+        summaries.get(i).print(out, experiments.get(i).title());
+      }
+      out.println();
+      out.println("Report: " + top.path().resolve("report.md"));
     }
-    for (int i = 0; i < experiments.size(); i++) {
-      summaries.get(i).print(out, experiments.get(i).title());
-    }
-    out.println();
-    out.println("Report: " + top.path().resolve("report.md"));
     return 0;
   }
-
   /** report.md and the top config.json, rewritten after every experiment so finished work is always reported. */
   private void writeTop(ResultsFolder top, List<Report.Section> sections, Instant started, double wall, boolean complete) {
     Map<String, Object> machine = RunInfo.describe();

@@ -31,6 +31,7 @@ final class RotCommand extends ExperimentCommand {
 
   @Override
   Experiment create(Protocol protocol) {
+    MemoryBudget.checkData("the images and their masks", protocol.samples(), 3L * RotationExperiment.SIDE * RotationExperiment.SIDE);
     return RotationExperiment.create(protocol.samples(), protocol.seed());
   }
 }

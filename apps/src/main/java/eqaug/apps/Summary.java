@@ -75,7 +75,10 @@ final class Summary {
     if (Double.isFinite(ratio)) {
       out.printf("  NOMINAL / AUGMENTED final ||A_E⊥||: %.4g%n", ratio);
     } else if (meanDistE.get(Strategy.AUGMENTED) != null && meanDistE.get(Strategy.AUGMENTED) == 0) {
-      out.println("  NOMINAL / AUGMENTED final ||A_E⊥||: infinite (AUGMENTED stayed exactly in E)");
+      Double nominal = meanDistE.get(Strategy.NOMINAL);
+      out.println(nominal != null && nominal == 0
+          ? "  NOMINAL / AUGMENTED final ||A_E⊥||: undefined (both stayed exactly in E)"
+          : "  NOMINAL / AUGMENTED final ||A_E⊥||: infinite (AUGMENTED stayed exactly in E)");
     }
   }
 }

@@ -36,6 +36,7 @@ final class TransCommand extends ExperimentCommand {
 
   @Override
   Experiment create(Protocol protocol) {
+    MemoryBudget.checkData("the images", protocol.samples(), TranslationExperiment.SIDE * TranslationExperiment.SIDE + 10L);
     return TranslationExperiment.create(MnistSource.resolve(dataset, mnist), dataset, protocol.samples());
   }
 }

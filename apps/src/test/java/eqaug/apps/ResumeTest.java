@@ -49,11 +49,39 @@ class ResumeTest {
       }
     }
     Files.write(dir.resolve("metrics.csv"), kept);
-    String cfg = Files.readString(dir.resolve("config.json"));
-    Files.writeString(dir.resolve("config.json"),
-        cfg.replace("\"status\": \"complete\"", "\"status\": \"partial: interrupted after the runs in metrics.csv\""));
+    editConfig(dir, cfg -> {
+      cfg.put("status", "partial: interrupted after the runs in metrics.csv");
+      List<?> recorded = (List<?>) cfg.get("parts");
+      cfg.put("parts", new ArrayList<>(recorded.subList(0, parts)));
+    });
     Files.deleteIfExists(dir.resolve("figure.png"));
     Files.deleteIfExists(dir.resolve("figure.svg"));
+  }
+
+  /** Rewrites config.json after an edit of its parsed object. */
+  @SuppressWarnings("unchecked")
+  static void editConfig(Path dir, java.util.function.Consumer<Map<String, Object>> edit) throws IOException {
+    Map<String, Object> cfg = (Map<String, Object>) Json.read(Files.readString(dir.resolve("config.json")));
+    edit.accept(cfg);
+    Files.writeString(dir.resolve("config.json"), Json.write(cfg));
+  }
+
+  /**
+   * Records the current rows of every part of metrics.csv as its checksum in config.json, as if the folder had
+   * been written so (to tell kept parts from retrained ones by a marked value).
+   */
+  @SuppressWarnings("unchecked")
+  static void rerecordChecksums(Path dir) throws IOException {
+    List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
+    editConfig(dir, cfg -> {
+      for (Object o : (List<Object>) cfg.get("parts")) {
+        Map<String, Object> p = (Map<String, Object>) o;
+        String prefix = ((Number) p.get("run")).intValue() + "," + p.get("strategy") + ",";
+        StringBuilder rows = new StringBuilder();
+        lines.stream().filter(l -> l.startsWith(prefix)).forEach(l -> rows.append(l).append('\n'));
+        p.put("sha256", MetricsCsv.sha256(rows.toString()));
+      }
+    });
   }
 
   private static void copy(Path from, Path to) throws IOException {
@@ -86,6 +114,7 @@ class ResumeTest {
         assertTrue(!want.equals(expected));
         lines.set(1, marked);
         Files.write(dir.resolve("metrics.csv"), lines);
+        rerecordChecksums(dir);
       }
       CliTest.Result r = CliTest.run(with(PERM, "--out", dir.toString(), "--resume"));
       assertEquals(0, r.code(), r.err());
@@ -125,7 +154,7 @@ class ResumeTest {
         "-q", "--out", dir.toString(), "--resume"), "holds results of 'perm', not 'rot'");
     EndToEndTest.assertOneLineError(CliTest.run(with(PERM, "--resume")), "--resume needs --out DIR");
     EndToEndTest.assertOneLineError(CliTest.run(with(PERM, "--out", tmp.resolve("none").toString(), "--resume")),
-        "holds no config.json");
+        "nothing to resume");
     assertFalse(Files.exists(tmp.resolve("none")));
     assertEquals(csv, Files.readString(dir.resolve("metrics.csv")));
     // A damaged table: parts out of order.

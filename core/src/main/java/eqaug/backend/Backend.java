@@ -90,10 +90,15 @@ public interface Backend {
           loaded.add(it.next());
         } catch (ServiceConfigurationError | LinkageError e) {
           Throwable cause = e instanceof ServiceConfigurationError && e.getCause() != null ? e.getCause() : e;
-          failures.add(String.valueOf(cause.getMessage()));
           Matcher m = CLASS_VERSION.matcher(String.valueOf(cause.getMessage()));
           if (cause instanceof UnsupportedClassVersionError && m.find()) {
-            required = Math.max(required, Integer.parseInt(m.group(1)) - 44);
+            // Class file version v is Java v - 44: say which Java the module needs, not the raw version.
+            int java = Integer.parseInt(m.group(1)) - 44;
+            required = Math.max(required, java);
+            failures.add("the GPU path (--device opencl) needs Java " + java + "+; this is Java "
+                + Runtime.version().feature());
+          } else {
+            failures.add(String.valueOf(cause.getMessage()));
           }
         }
       }

@@ -26,6 +26,14 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public java.util.List<String> describeDevices() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return java.util.List.of("cpu: " + cores + " core" + (cores == 1 ? "" : "s") + ", "
+        + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit float vectors, "
+        + System.getProperty("os.arch") + ", Java " + Runtime.version());
+  }
+
+  @Override
   public Optional<String> unavailableReason() {
     return Optional.empty();
   }

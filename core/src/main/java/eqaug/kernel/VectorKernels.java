@@ -40,6 +40,11 @@ public final class VectorKernels implements Kernels {
     final float[] tile = new float[MR * NR];
   }
 
+  /** Packing space each thread holds (bytes), for callers that budget memory before opening kernels. */
+  public static long scratchBytesPerThread() {
+    return 4L * (MC * KC + KC * NC + MR * NR);
+  }
+
   public VectorKernels(int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);

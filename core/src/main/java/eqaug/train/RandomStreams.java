@@ -7,6 +7,9 @@ import java.util.SplittableRandom;
  * run's numbers do not depend on which runs or strategies were executed before it, nor on threads.
  */
 public record RandomStreams(long seed) {
+  /** The generator's identity, recorded in every results folder (replaced when eqaug's own generator lands). */
+  public static final String GENERATOR = "jdk-splittablerandom";
+
   private static final long DATA = 0x64617461L;
   private static final long INIT = 0x696e6974L;
   private static final long AUGMENT = 0x61756720L;
