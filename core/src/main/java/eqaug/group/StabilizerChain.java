@@ -20,7 +20,10 @@ import java.util.random.RandomGenerator;
  */
 final class StabilizerChain {
   private final int n;
-  /** u[k][b]: an element of G_k mapping k to b, or null when b is not in the orbit of k under G_k. */
+  /**
+   * u[k][b]: an element of G_k mapping k to b, or null when b is not in the orbit of k under G_k. A level
+   * whose orbit is just {k} has u[k] == null, so a chain of a small group on many points stays small.
+   */
   private final int[][][] u;
   private final int[][][] uInv;
   /** The strong generators of level k (they fix 0..k-1; level k's include those of every deeper level). */
@@ -31,17 +34,13 @@ final class StabilizerChain {
 
   StabilizerChain(int n, List<int[]> generators) {
     this.n = n;
-    u = new int[n][n][];
-    uInv = new int[n][n][];
+    u = new int[n][][];
+    uInv = new int[n][][];
     gens = new ArrayList<>();
     orbitSize = new int[n];
-    orbit = new int[n][n];
-    int[] id = Permutations.identity(n);
+    orbit = new int[n][];
     for (int k = 0; k < n; k++) {
       gens.add(new ArrayList<>());
-      u[k][k] = id;
-      uInv[k][k] = id;
-      orbit[k][0] = k;
       orbitSize[k] = 1;
     }
     for (int[] g : generators) {
@@ -71,15 +70,16 @@ final class StabilizerChain {
   private void sift(int from, int[] g) {
     for (int k = from; k < n; k++) {
       int b = g[k];
-      if (u[k][b] == null) {
+      if (b == k) {
+        continue;
+      }
+      if (u[k] == null || u[k][b] == null) {
         for (int l = k; l >= from; l--) {
           add(l, g);
         }
         return;
       }
-      if (b != k) {
-        g = Permutations.compose(uInv[k][b], g);
-      }
+      g = Permutations.compose(uInv[k][b], g);
     }
   }
 
@@ -91,6 +91,15 @@ final class StabilizerChain {
   private void add(int k, int[] g) {
     List<int[]> s = gens.get(k);
     s.add(g);
+    if (u[k] == null) {
+      int[] id = Permutations.identity(n);
+      u[k] = new int[n][];
+      uInv[k] = new int[n][];
+      orbit[k] = new int[n];
+      u[k][k] = id;
+      uInv[k][k] = id;
+      orbit[k][0] = k;
+    }
     ArrayList<int[]> work = new ArrayList<>();
     for (int i = 0; i < orbitSize[k]; i++) {
       work.add(Permutations.compose(g, u[k][orbit[k][i]]));
@@ -122,12 +131,13 @@ final class StabilizerChain {
     int[] h = g;
     for (int k = 0; k < n; k++) {
       int b = h[k];
-      if (b < 0 || b >= n || u[k][b] == null) {
+      if (b == k) {
+        continue;
+      }
+      if (b < 0 || b >= n || u[k] == null || u[k][b] == null) {
         return false;
       }
-      if (b != k) {
-        h = Permutations.compose(uInv[k][b], h);
-      }
+      h = Permutations.compose(uInv[k][b], h);
     }
     return true;
   }
@@ -143,10 +153,13 @@ final class StabilizerChain {
     int[] tmp = new int[n];
     for (int k = 0; k < limit; k++) {
       int b = h[k];
-      if (b < 0 || b >= n || u[k][b] == null) {
+      f[k] = b;
+      if (b == k) {
+        continue;
+      }
+      if (b < 0 || b >= n || u[k] == null || u[k][b] == null) {
         return null;
       }
-      f[k] = b;
       if (b != k) {
         int[] inv = uInv[k][b];
         for (int x = 0; x < limit; x++) {
