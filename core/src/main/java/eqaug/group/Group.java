@@ -1,11 +1,13 @@
 package eqaug.group;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
  * A finite group G with its normalised Haar measure (the uniform distribution), given by generators.
- * Groups act on index sets through {@link PermutationAction}s; every action of the paper is of that kind.
+ * Groups act on index sets through {@link PermutationAction}s, which are separate objects; every action of the
+ * paper is of that kind. {@link PermutationGroup} builds one from generator permutations.
  */
 public interface Group {
   /** Groups small enough to list; {@link #elements()} refuses larger ones. */
@@ -15,6 +17,11 @@ public interface Group {
 
   /** |G|, or {@link Long#MAX_VALUE} when it does not fit in a long. */
   long order();
+
+  /** |G| exactly. */
+  default BigInteger exactOrder() {
+    return BigInteger.valueOf(order());
+  }
 
   GroupElement identity();
 

@@ -3,8 +3,9 @@ package eqaug.group;
 import java.util.Arrays;
 
 /**
- * One element of a {@link Group}, encoded by the group that made it (a permutation of the nodes for
- * S_N, a shift (k, l) for Z_N x Z_N, a rotation count k for C4). Only its group interprets the code.
+ * One element of a {@link Group}, encoded by the group that made it. For a {@link PermutationGroup} (every
+ * group here: S_N, Z_N x Z_N, C4 and groups from generators) the code is the permutation itself, code[x] the
+ * image of x, so equal groups share their codes.
  */
 public record GroupElement(int[] code) {
   public GroupElement {

@@ -21,7 +21,7 @@ public record Architecture(String name, FieldSpace input, float inputShift, List
           throw new IllegalArgumentException(
               "layer " + l.name() + " expects input dimension " + l.in().dim() + " but receives " + dim);
         }
-        if (l.in().action().group() != group || l.out().action().group() != group) {
+        if (!l.in().action().group().equals(group) || !l.out().action().group().equals(group)) {
           throw new IllegalArgumentException("layer " + l.name() + " is acted on by another group than the input");
         }
         dim = l.out().dim();

@@ -1,5 +1,6 @@
 package eqaug.nn;
 
+import eqaug.group.PermutationAction;
 import eqaug.group.RotationGroup;
 import eqaug.group.SymmetricGroup;
 import eqaug.group.TranslationGroup;
@@ -64,18 +65,19 @@ public final class PaperNetworks {
    * with leaky ReLU between, batch norm before the sigmoid, pixelwise BCE of each mask, summed.
    */
   public static Architecture rotation(int n) {
-    RotationGroup g = new RotationGroup(n);
+    RotationGroup g = new RotationGroup();
+    PermutationAction grid = g.onGrid(n);
     int[] channels = {1, 32, 32, 16, 2};
     List<Stage> stages = new ArrayList<>();
     for (int i = 0; i + 1 < channels.length; i++) {
-      FieldSpace in = new FieldSpace(g.onGrid(), channels[i]);
-      FieldSpace out = new FieldSpace(g.onGrid(), channels[i + 1]);
+      FieldSpace in = new FieldSpace(grid, channels[i]);
+      FieldSpace out = new FieldSpace(grid, channels[i + 1]);
       stages.add(new Linear("rho" + (i + 1), in, out, Init.gaussian(1 / (n * Math.sqrt(channels[i])))));
       if (i + 2 < channels.length) {
         stages.add(Activation.leakyRelu());
       }
     }
     stages.add(new BatchNorm("bn", 2, n * n));
-    return new Architecture("rot", new FieldSpace(g.onGrid(), 1), -0.5f, stages, new Loss.SigmoidBce(2, n * n));
+    return new Architecture("rot", new FieldSpace(grid, 1), -0.5f, stages, new Loss.SigmoidBce(2, n * n));
   }
 }

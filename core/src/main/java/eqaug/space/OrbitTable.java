@@ -24,7 +24,9 @@ public final class OrbitTable {
   private final int orbitCount;
 
   public OrbitTable(FieldSpace in, FieldSpace out) {
-    if (in.action().group() != out.action().group()) {
+    // Equal groups (same degree, same generated permutations) share their element codes, so each space's
+    // action can read the other's elements; two actions of one abstract group may differ (C4 on 14x14, 7x7).
+    if (!in.action().group().equals(out.action().group())) {
       throw new IllegalArgumentException(
           "input and output spaces are acted on by different groups: "
               + in.action().group().name() + " and " + out.action().group().name());

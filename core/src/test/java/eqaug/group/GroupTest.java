@@ -136,7 +136,7 @@ class GroupTest {
   void ordersAreTwentyFourTwentyFiveAndFour() {
     assertEquals(24, new SymmetricGroup(4).order());
     assertEquals(25, new TranslationGroup(5).order());
-    assertEquals(4, new RotationGroup(7).order());
+    assertEquals(4, new RotationGroup().order());
     assertEquals(3_628_800L, new SymmetricGroup(10).order());
     assertEquals(2_432_902_008_176_640_000L, new SymmetricGroup(20).order());
   }
@@ -147,14 +147,14 @@ class GroupTest {
     assertEquals(24, closureOfGenerators(new SymmetricGroup(4).onTensors(1)).size());
     assertEquals(120, closureOfGenerators(new SymmetricGroup(5).onTensors(1)).size());
     assertEquals(25, closureOfGenerators(new TranslationGroup(5).onGrid()).size());
-    assertEquals(4, closureOfGenerators(new RotationGroup(3).onGrid()).size());
-    assertEquals(4, closureOfGenerators(new RotationGroup(4).onGrid()).size());
+    assertEquals(4, closureOfGenerators(new RotationGroup().onGrid(3)).size());
+    assertEquals(4, closureOfGenerators(new RotationGroup().onGrid(4)).size());
   }
 
   @Test
   void closureOfGeneratorsEqualsTheListedElementsActions() {
     PermutationAction[] actions = {
-        new SymmetricGroup(4).onTensors(2), new TranslationGroup(4).onGrid(), new RotationGroup(5).onGrid()};
+        new SymmetricGroup(4).onTensors(2), new TranslationGroup(4).onGrid(), new RotationGroup().onGrid(5)};
     for (PermutationAction a : actions) {
       Set<List<Integer>> listed = new HashSet<>();
       for (GroupElement g : a.group().elements()) {
@@ -168,8 +168,8 @@ class GroupTest {
 
   @Test
   void rotationActionIsAHomomorphism() {
-    RotationGroup c4 = new RotationGroup(5);
-    PermutationAction rho = c4.onGrid();
+    RotationGroup c4 = new RotationGroup();
+    PermutationAction rho = c4.onGrid(5);
     assertHomomorphism(rho, (g, h) -> c4.rotation(g.code()[0] + h.code()[0]));
     int[] r1 = rho.gather(c4.rotation(1));
     int[] r2 = composeGather(r1, r1);
@@ -185,7 +185,7 @@ class GroupTest {
   void translationShiftsAdd() {
     TranslationGroup z = new TranslationGroup(5);
     PermutationAction rho = z.onGrid();
-    assertHomomorphism(rho, (g, h) -> z.shift(g.code()[0] + h.code()[0], g.code()[1] + h.code()[1]));
+    assertHomomorphism(rho, z::multiply);
     // shift(a, b) after shift(c, d) is shift(a + c, b + d), including wrap-around.
     assertArrayEquals(rho.gather(z.shift(1 + 4, 3 + 3)),
         composeGather(rho.gather(z.shift(1, 3)), rho.gather(z.shift(4, 3))));
@@ -278,8 +278,8 @@ class GroupTest {
   @Test
   void example4QuarterTurnCarriesCornersClockwiseAroundTheGrid() {
     for (int n : new int[] {2, 4, 5}) {
-      RotationGroup c4 = new RotationGroup(n);
-      int[] r = c4.onGrid().gather(c4.rotation(1));
+      RotationGroup c4 = new RotationGroup();
+      int[] r = c4.onGrid(n).gather(c4.rotation(1));
       int last = n - 1;
       // top-left -> top-right -> bottom-right -> bottom-left -> top-left
       assertEquals(0 * n + last, onlyOne(apply(r, image(n, 0, 0))), "N=" + n);
@@ -292,12 +292,12 @@ class GroupTest {
   @Test
   void example4QuarterTurnIsXAtMinusJIInCentredCoordinates() {
     for (int n : new int[] {4, 5}) {
-      RotationGroup c4 = new RotationGroup(n);
+      RotationGroup c4 = new RotationGroup();
       float[] x = new float[n * n];
       for (int p = 0; p < x.length; p++) {
         x[p] = 100 + p;
       }
-      float[] y = apply(c4.onGrid().gather(c4.rotation(1)), x);
+      float[] y = apply(c4.onGrid(n).gather(c4.rotation(1)), x);
       // Doubled centred coordinates u = 2i - (N-1), v = 2j - (N-1) stay integral for even N.
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < n; j++) {
@@ -340,7 +340,7 @@ class GroupTest {
   @Test
   void sampleIsUniformOnC4() {
     // df = 3: P(chi^2 > 21.1) < 1e-4.
-    assertUniform(new RotationGroup(6), 1, 40_000, 21.1);
+    assertUniform(new RotationGroup(), 1, 40_000, 21.1);
   }
 
   @Test
@@ -397,7 +397,7 @@ class GroupTest {
 
   @Test
   void elementsOfGridGroupsAreDistinctAndClosedUnderInverse() {
-    Group[] groups = {new TranslationGroup(6), new RotationGroup(6)};
+    Group[] groups = {new TranslationGroup(6), new RotationGroup()};
     for (Group g : groups) {
       List<GroupElement> all = g.elements();
       Set<GroupElement> set = new HashSet<>(all);
@@ -415,7 +415,7 @@ class GroupTest {
     assertArrayEquals(PermutationAction.identityMap(4),
         new SymmetricGroup(3).trivialAction(4).gather(new GroupElement(new int[] {2, 0, 1})));
     assertFalse(new SymmetricGroup(3).onTensors(2).isTrivial());
-    assertFalse(new RotationGroup(3).onGrid().isTrivial());
+    assertFalse(new RotationGroup().onGrid(3).isTrivial());
     assertFalse(new TranslationGroup(3).onGrid().isTrivial());
   }
 

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
  */
 class SegmentedStepTest {
   private static Architecture arch() {
-    RotationGroup g = new RotationGroup(4);
-    FieldSpace in = new FieldSpace(g.onGrid(), 1);
-    FieldSpace mid = new FieldSpace(g.onGrid(), 3);
-    FieldSpace out = new FieldSpace(g.onGrid(), 2);
+    RotationGroup g = new RotationGroup();
+    FieldSpace in = new FieldSpace(g.onGrid(4), 1);
+    FieldSpace mid = new FieldSpace(g.onGrid(4), 3);
+    FieldSpace out = new FieldSpace(g.onGrid(4), 2);
     return new Architecture("seg", in, -0.5f, List.of(
         new Linear("l1", in, mid, Init.gaussian(0.5)),
         Activation.leakyRelu(),

@@ -62,9 +62,9 @@ class OrbitTableTest {
 
   /** The action of another grid's rotations, re-attached to {@code group} (same C4, different space). */
   private static PermutationAction rotationsOf(RotationGroup group, int n) {
-    RotationGroup other = new RotationGroup(n);
+    RotationGroup other = new RotationGroup();
     return PermutationAction.of(group, n * n, false, "rotations of " + n + "x" + n,
-        (code, map) -> other.onGrid().gather(code, map));
+        (code, map) -> other.onGrid(n).gather(code, map));
   }
 
   private static double dot(float[] a, float[] b, int off, int len) {
@@ -107,13 +107,13 @@ class OrbitTableTest {
   /** Small test cases where every element can be listed. */
   private static List<OrbitTable> smallTables() {
     SymmetricGroup s4 = new SymmetricGroup(4);
-    RotationGroup c4 = new RotationGroup(4);
-    RotationGroup c4odd = new RotationGroup(5);
+    RotationGroup c4 = new RotationGroup();
+    RotationGroup c4odd = new RotationGroup();
     TranslationGroup z4 = new TranslationGroup(4);
     List<OrbitTable> t = new ArrayList<>();
-    t.add(table(c4.onGrid(), 2, c4.onGrid(), 3));
-    t.add(table(c4odd.onGrid(), 1, c4odd.onGrid(), 2));
-    t.add(table(c4odd.onGrid(), 2, rotationsOf(c4odd, 3), 1));
+    t.add(table(c4.onGrid(4), 2, c4.onGrid(4), 3));
+    t.add(table(c4odd.onGrid(5), 1, c4odd.onGrid(5), 2));
+    t.add(table(c4odd.onGrid(5), 2, rotationsOf(c4odd, 3), 1));
     t.add(table(z4.onGrid(), 2, z4.onGrid(), 2));
     t.add(table(z4.onGrid(), 3, z4.trivialAction(1), 2));
     t.add(table(s4.onTensors(2), 2, s4.onTensors(2), 2));
@@ -221,13 +221,13 @@ class OrbitTableTest {
   @Test
   void rotationEquivariantMapsOnFourteenByFourteenMatchBurnside() {
     // Even N: no pixel is fixed by a quarter or half turn, so only the identity contributes: 196^2 / 4.
-    RotationGroup c4 = new RotationGroup(14);
-    OrbitTable t = table(c4.onGrid(), 1, c4.onGrid(), 1);
+    RotationGroup c4 = new RotationGroup();
+    OrbitTable t = table(c4.onGrid(14), 1, c4.onGrid(14), 1);
     assertEquals(196 * 196 / 4, t.orbitsPerChannelPair());
-    assertEquals(burnside(c4.onGrid(), c4.onGrid()), t.orbitsPerChannelPair());
+    assertEquals(burnside(c4.onGrid(14), c4.onGrid(14)), t.orbitsPerChannelPair());
     // Odd N = 5: the centre is fixed by every rotation, (625 + 1 + 1 + 1) / 4 = 157.
-    RotationGroup c5 = new RotationGroup(5);
-    assertEquals(157, table(c5.onGrid(), 1, c5.onGrid(), 1).orbitsPerChannelPair());
+    RotationGroup c5 = new RotationGroup();
+    assertEquals(157, table(c5.onGrid(5), 1, c5.onGrid(5), 1).orbitsPerChannelPair());
   }
 
   @Test
@@ -235,9 +235,9 @@ class OrbitTableTest {
     SymmetricGroup s3 = new SymmetricGroup(3);
     SymmetricGroup s4 = new SymmetricGroup(4);
     SymmetricGroup s5 = new SymmetricGroup(5);
-    RotationGroup c5 = new RotationGroup(5);
-    RotationGroup c7 = new RotationGroup(7);
-    RotationGroup c6 = new RotationGroup(6);
+    RotationGroup c5 = new RotationGroup();
+    RotationGroup c7 = new RotationGroup();
+    RotationGroup c6 = new RotationGroup();
     TranslationGroup z4 = new TranslationGroup(4);
     TranslationGroup z7 = new TranslationGroup(7);
     PermutationAction[][] cases = {
@@ -246,11 +246,11 @@ class OrbitTableTest {
         {s5.onTensors(2), s5.onTensors(2)},
         {s3.onTensors(3), s3.onTensors(2)},
         {s4.onTensors(2), s4.trivialAction(3)},
-        {c5.onGrid(), c5.onGrid()},
-        {c7.onGrid(), c7.trivialAction(1)},
-        {c6.onGrid(), c6.onGrid()},
-        {c5.onGrid(), rotationsOf(c5, 3)},
-        {rotationsOf(c5, 4), c5.onGrid()},
+        {c5.onGrid(5), c5.onGrid(5)},
+        {c7.onGrid(7), c7.trivialAction(1)},
+        {c6.onGrid(6), c6.onGrid(6)},
+        {c5.onGrid(5), rotationsOf(c5, 3)},
+        {rotationsOf(c5, 4), c5.onGrid(5)},
         {z4.onGrid(), z4.onGrid()},
         {z7.onGrid(), z7.trivialAction(2)},
     };
@@ -325,10 +325,10 @@ class OrbitTableTest {
   void projectedMatricesAreFixedByEveryGenerator() {
     SplittableRandom rng = new SplittableRandom(24);
     List<OrbitTable> tables = new ArrayList<>(smallTables());
-    RotationGroup c14 = new RotationGroup(14);
+    RotationGroup c14 = new RotationGroup();
     TranslationGroup z14 = new TranslationGroup(14);
     SymmetricGroup s9 = new SymmetricGroup(9);
-    tables.add(table(c14.onGrid(), 2, c14.onGrid(), 2));
+    tables.add(table(c14.onGrid(14), 2, c14.onGrid(14), 2));
     tables.add(table(z14.onGrid(), 1, z14.onGrid(), 2));
     tables.add(table(s9.onTensors(2), 2, s9.onTensors(2), 2)); // S_9 is too large to list; generators suffice
     for (OrbitTable t : tables) {
@@ -363,8 +363,8 @@ class OrbitTableTest {
   void unprojectedMatricesDoNotCommuteWithTheAction() {
     // Guards the test above: a random matrix is not equivariant, so the check has teeth.
     SplittableRandom rng = new SplittableRandom(26);
-    RotationGroup c4 = new RotationGroup(4);
-    OrbitTable t = table(c4.onGrid(), 1, c4.onGrid(), 1);
+    RotationGroup c4 = new RotationGroup();
+    OrbitTable t = table(c4.onGrid(4), 1, c4.onGrid(4), 1);
     float[] w = random(rng, (int) t.size());
     double[] x = new double[16];
     for (int i = 0; i < 16; i++) {
@@ -402,8 +402,8 @@ class OrbitTableTest {
   void transformIsRhoOutTimesARhoInInverse() {
     // rho-bar(g) A = R_out A R_in^T with explicit permutation matrices R[i][map[i]] = 1.
     SplittableRandom rng = new SplittableRandom(28);
-    RotationGroup c5 = new RotationGroup(5);
-    OrbitTable t = table(c5.onGrid(), 1, rotationsOf(c5, 3), 2);
+    RotationGroup c5 = new RotationGroup();
+    OrbitTable t = table(c5.onGrid(5), 1, rotationsOf(c5, 3), 2);
     int rows = t.out().dim();
     int cols = t.in().dim();
     float[] a = random(rng, rows * cols);
@@ -436,8 +436,8 @@ class OrbitTableTest {
   void transformIsARepresentationOnMatrices() {
     // rho-bar(g) rho-bar(h) = rho-bar(gh) for rotations, where gh is rotation(k_g + k_h).
     SplittableRandom rng = new SplittableRandom(29);
-    RotationGroup c5 = new RotationGroup(5);
-    OrbitTable t = table(c5.onGrid(), 2, rotationsOf(c5, 3), 1);
+    RotationGroup c5 = new RotationGroup();
+    OrbitTable t = table(c5.onGrid(5), 2, rotationsOf(c5, 3), 1);
     float[] a = random(rng, (int) t.size());
     float[] h = new float[a.length];
     float[] gh = new float[a.length];
@@ -511,9 +511,9 @@ class OrbitTableTest {
   void channelPairsAreProjectedIndependently() {
     // Channels are not mixed: each (co, ci) block is the projection of that block alone.
     SplittableRandom rng = new SplittableRandom(33);
-    RotationGroup c4 = new RotationGroup(4);
-    OrbitTable multi = table(c4.onGrid(), 2, c4.onGrid(), 3);
-    OrbitTable single = table(c4.onGrid(), 1, c4.onGrid(), 1);
+    RotationGroup c4 = new RotationGroup();
+    OrbitTable multi = table(c4.onGrid(4), 2, c4.onGrid(4), 3);
+    OrbitTable single = table(c4.onGrid(4), 1, c4.onGrid(4), 1);
     float[] a = random(rng, (int) multi.size());
     float[] p = projected(multi, a);
     int cols = multi.in().dim();
@@ -548,25 +548,25 @@ class OrbitTableTest {
   @Test
   void mismatchedGroupsAreRejected() {
     TranslationGroup z4 = new TranslationGroup(4);
-    RotationGroup c4 = new RotationGroup(4);
+    RotationGroup c4 = new RotationGroup();
     Group s16 = new SymmetricGroup(16);
-    assertThrows(IllegalArgumentException.class, () -> table(z4.onGrid(), 1, c4.onGrid(), 1));
-    assertThrows(IllegalArgumentException.class, () -> table(c4.onGrid(), 1, s16.trivialAction(1), 1));
+    assertThrows(IllegalArgumentException.class, () -> table(z4.onGrid(), 1, c4.onGrid(4), 1));
+    assertThrows(IllegalArgumentException.class, () -> table(c4.onGrid(4), 1, s16.trivialAction(1), 1));
   }
 
   @Test
   void fieldSpaceGatherActsOnEveryChannel() {
-    RotationGroup c4 = new RotationGroup(3);
-    FieldSpace f = new FieldSpace(c4.onGrid(), 3);
+    RotationGroup c4 = new RotationGroup();
+    FieldSpace f = new FieldSpace(c4.onGrid(3), 3);
     assertEquals(27, f.dim());
     assertEquals(9, f.positions());
-    int[] one = c4.onGrid().gather(c4.rotation(1));
+    int[] one = c4.onGrid(3).gather(c4.rotation(1));
     int[] all = f.gather(c4.rotation(1));
     for (int c = 0; c < 3; c++) {
       for (int p = 0; p < 9; p++) {
         assertEquals(c * 9 + one[p], all[c * 9 + p]);
       }
     }
-    assertThrows(IllegalArgumentException.class, () -> new FieldSpace(c4.onGrid(), 0));
+    assertThrows(IllegalArgumentException.class, () -> new FieldSpace(c4.onGrid(3), 0));
   }
 }

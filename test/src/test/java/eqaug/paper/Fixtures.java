@@ -59,10 +59,10 @@ final class Fixtures {
 
   /** C4 on n x n: 1 -> 3 channels (rho), leaky ReLU, BN(3, n^2), 3 -> 2 channels (rho); pixelwise BCE on 2 masks. */
   static Architecture c4Segmentation(int n) {
-    RotationGroup c4 = new RotationGroup(n);
-    FieldSpace in = new FieldSpace(c4.onGrid(), 1);
-    FieldSpace hidden = new FieldSpace(c4.onGrid(), 3);
-    FieldSpace out = new FieldSpace(c4.onGrid(), 2);
+    RotationGroup c4 = new RotationGroup();
+    FieldSpace in = new FieldSpace(c4.onGrid(n), 1);
+    FieldSpace hidden = new FieldSpace(c4.onGrid(n), 3);
+    FieldSpace out = new FieldSpace(c4.onGrid(n), 2);
     return new Architecture("c4-seg", in, -0.5f, List.of(
         new Linear("conv1", in, hidden, Init.gaussian(1.0 / n)),
         Activation.leakyRelu(),
@@ -76,9 +76,9 @@ final class Fixtures {
    * dense 4 -> 3; softmax cross-entropy over 3 classes.
    */
   static Architecture c4Classifier(int n) {
-    RotationGroup c4 = new RotationGroup(n);
-    FieldSpace in = new FieldSpace(c4.onGrid(), 1);
-    FieldSpace hidden = new FieldSpace(c4.onGrid(), 3);
+    RotationGroup c4 = new RotationGroup();
+    FieldSpace in = new FieldSpace(c4.onGrid(n), 1);
+    FieldSpace hidden = new FieldSpace(c4.onGrid(n), 3);
     FieldSpace pooled = new FieldSpace(c4.trivialAction(1), 4);
     FieldSpace out = new FieldSpace(c4.trivialAction(1), 3);
     return new Architecture("c4-cls", in, -0.5f, List.of(

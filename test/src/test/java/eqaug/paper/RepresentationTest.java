@@ -50,8 +50,8 @@ class RepresentationTest {
   @Test
   void rotationsAreExample4() {
     for (int n : new int[] {4, 5}) {
-      RotationGroup c4 = new RotationGroup(n);
-      PermutationAction act = c4.onGrid();
+      RotationGroup c4 = new RotationGroup();
+      PermutationAction act = c4.onGrid(n);
       double[] x = randomVector(new SplittableRandom(n), n * n);
       double half = (n - 1) / 2.0;
       double[] expected = new double[n * n];
@@ -83,7 +83,7 @@ class RepresentationTest {
     double[] x = randomVector(new SplittableRandom(3), n * n);
     for (GroupElement g : t.elements()) {
       int k = g.code()[0];
-      int l = g.code()[1];
+      int l = g.code()[n] - n; // the shift (k, l) moves points 0..n-1 by k and n..2n-1 by l
       double[] expected = new double[n * n];
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < n; j++) {
@@ -123,10 +123,10 @@ class RepresentationTest {
   /** rho is a representation: rho(g) rho(h) = rho(gh), rho(e) = id, rho(g^-1) = rho(g)^-1; |G| distinct elements. */
   @Test
   void actionsAreRepresentations() {
-    RotationGroup c4 = new RotationGroup(4);
-    checkRepresentation(c4, c4.onGrid(), (g, h) -> c4.rotation(g.code()[0] + h.code()[0]));
+    RotationGroup c4 = new RotationGroup();
+    checkRepresentation(c4, c4.onGrid(4), (g, h) -> c4.rotation(g.code()[0] + h.code()[0]));
     TranslationGroup t = new TranslationGroup(3);
-    checkRepresentation(t, t.onGrid(), (g, h) -> t.shift(g.code()[0] + h.code()[0], g.code()[1] + h.code()[1]));
+    checkRepresentation(t, t.onGrid(), t::multiply);
     SymmetricGroup s = new SymmetricGroup(4);
     BinaryOperator<GroupElement> compose = (g, h) -> {
       int[] a = g.code();

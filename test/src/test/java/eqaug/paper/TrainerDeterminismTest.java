@@ -45,9 +45,9 @@ class TrainerDeterminismTest {
 
   /** C4 on 8 x 8: 1 -> 4 -> 4 channels (rho), BN(4 x 64), pool to 4 trivial channels, tanh, BN(4), dense 4 -> 2. */
   private static Architecture arch() {
-    RotationGroup c4 = new RotationGroup(N);
-    FieldSpace in = new FieldSpace(c4.onGrid(), 1);
-    FieldSpace h = new FieldSpace(c4.onGrid(), 4);
+    RotationGroup c4 = new RotationGroup();
+    FieldSpace in = new FieldSpace(c4.onGrid(N), 1);
+    FieldSpace h = new FieldSpace(c4.onGrid(N), 4);
     FieldSpace pooled = new FieldSpace(c4.trivialAction(1), 4);
     FieldSpace out = new FieldSpace(c4.trivialAction(1), 2);
     return new Architecture("c4-8x8", in, -0.5f, List.of(

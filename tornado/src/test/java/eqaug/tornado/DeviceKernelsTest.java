@@ -265,8 +265,8 @@ class DeviceKernelsTest {
 
   @Test
   void orbitProjectionAndDistanceMatchOrbitTable() {
-    RotationGroup c4 = new RotationGroup(5);
-    OrbitTable t = new OrbitTable(new FieldSpace(c4.onGrid(), 3), new FieldSpace(c4.onGrid(), 2));
+    RotationGroup c4 = new RotationGroup();
+    OrbitTable t = new OrbitTable(new FieldSpace(c4.onGrid(5), 3), new FieldSpace(c4.onGrid(5), 2));
     int size = (int) t.size();
     int off = 11;
     float[] w = random(off + size + 4);

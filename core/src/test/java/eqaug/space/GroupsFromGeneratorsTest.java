@@ -1,0 +1,141 @@
+package eqaug.space;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import eqaug.group.GeneratedAction;
+import eqaug.group.GroupChecks;
+import eqaug.group.GroupElement;
+import eqaug.group.PermutationAction;
+import eqaug.group.PermutationGroup;
+import eqaug.group.Permutations;
+import eqaug.group.RotationGroup;
+import eqaug.group.TensorAction;
+import eqaug.nn.Architecture;
+import eqaug.nn.Init;
+import eqaug.nn.Linear;
+import eqaug.nn.Loss;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * dim Hom_G from the orbit tables of groups given by generators and actions given by generator images, against
+ * Burnside's count (1/|G|) sum_g fix_V(g) fix_W(g) over the enumerated group; and two actions of one abstract
+ * group (C4 on 14x14 and on 7x7) meeting in one layer.
+ */
+class GroupsFromGeneratorsTest {
+
+  /** D4 as the symmetries of a square with corners 0, 1, 2, 3 in cyclic order: r = (0 1 2 3), s = (1 3). */
+  private static PermutationGroup d4() {
+    return PermutationGroup.of("D4", 4, new int[] {1, 2, 3, 0}, Permutations.cycles(4, new int[] {1, 3}));
+  }
+
+  /**
+   * D4 on an n x n grid, row-major: r turns the grid a quarter (pixel (i, j) moves to (j, n-1-i)) and s
+   * reflects it in its main diagonal ((i, j) moves to (j, i)); s r s = r^-1 holds for both, as in D4.
+   */
+  private static GeneratedAction d4OnGrid(PermutationGroup d4, int n) {
+    int[] quarter = new int[n * n];
+    int[] transpose = new int[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        quarter[i * n + j] = j * n + (n - 1 - i);
+        transpose[i * n + j] = j * n + i;
+      }
+    }
+    return new GeneratedAction(d4, n * n, List.of(quarter, transpose), "on the " + n + "x" + n + " grid");
+  }
+
+  private static int fixedPoints(int[] map) {
+    int f = 0;
+    for (int i = 0; i < map.length; i++) {
+      if (map[i] == i) {
+        f++;
+      }
+    }
+    return f;
+  }
+
+  private static long burnside(PermutationAction in, PermutationAction out) {
+    long sum = 0;
+    List<GroupElement> all = in.group().elements();
+    for (GroupElement g : all) {
+      sum += (long) fixedPoints(out.gather(g)) * fixedPoints(in.gather(g));
+    }
+    assertEquals(0, sum % all.size(), "Burnside's sum is a multiple of |G|");
+    return sum / all.size();
+  }
+
+  private static int orbits(PermutationAction in, PermutationAction out) {
+    return new OrbitTable(new FieldSpace(in, 1), new FieldSpace(out, 1)).orbitsPerChannelPair();
+  }
+
+  @Test
+  void d4OnGridsMatchesBurnside() {
+    PermutationGroup d4 = d4();
+    assertEquals(8, d4.order());
+    for (int n = 3; n <= 5; n++) {
+      GeneratedAction grid = d4OnGrid(d4, n);
+      GroupChecks.checkHomomorphism(grid, new SplittableRandom(n), 40);
+      PermutationAction trivial = d4.trivialAction(1);
+      assertEquals(burnside(grid, grid), orbits(grid, grid), "Hom_D4(grid, grid), n = " + n);
+      assertEquals(burnside(grid, trivial), orbits(grid, trivial), "Hom_D4(grid, R), n = " + n);
+      assertEquals(burnside(trivial, grid), orbits(trivial, grid), "Hom_D4(R, grid), n = " + n);
+      // Hom_D4(3x3, 5x5) between two grid sizes of the same group.
+      GeneratedAction other = d4OnGrid(d4, n + 2);
+      assertEquals(burnside(grid, other), orbits(grid, other), "Hom_D4(" + n + ", " + (n + 2) + ")");
+      if (n == 3) {
+        // By hand: the identity fixes 81 pixel pairs, the three rotations 1 each, the four reflections 9 each.
+        assertEquals((81 + 3 + 4 * 9) / 8, orbits(grid, grid));
+      }
+    }
+  }
+
+  @Test
+  void cyclicGroupOnARingGraphMatchesBurnside() {
+    for (int m = 3; m <= 9; m++) {
+      int[] step = new int[m];
+      for (int i = 0; i < m; i++) {
+        step[i] = (i + 1) % m;
+      }
+      PermutationGroup cm = PermutationGroup.of("C" + m, m, step);
+      assertEquals(m, cm.order());
+      PermutationAction vertices = new TensorAction(cm, 1);
+      PermutationAction adjacency = new TensorAction(cm, 2);
+      GroupChecks.checkHomomorphism(adjacency, new SplittableRandom(m), 30);
+      assertEquals(burnside(adjacency, vertices), orbits(adjacency, vertices), "Hom(adjacency, vertices), m = " + m);
+      assertEquals(burnside(adjacency, adjacency), orbits(adjacency, adjacency), "Hom(adjacency, adjacency)");
+      assertEquals(burnside(vertices, vertices), orbits(vertices, vertices), "Hom(vertices, vertices)");
+      // The regular action of C_m on itself has m orbits on pairs (the circulant matrices).
+      assertEquals(m, orbits(vertices, vertices));
+    }
+  }
+
+  @Test
+  void c4OnTwoGridSizesMeetsInOneLayer() {
+    RotationGroup c4 = new RotationGroup();
+    // A second, equal C4 object, generated by rotation 3: the group is compared by value.
+    PermutationGroup c4again = PermutationGroup.of("C4", 4, c4.rotation(3).code());
+    assertNotSame(c4, c4again);
+    PermutationAction big = c4.onGrid(14);
+    PermutationAction small = new GeneratedAction(c4again, 49, List.of(Permutations.inverse(
+        c4.onGrid(7).gather(c4.rotation(3)))), "rotations of the 7x7 grid, from generator images");
+    // The generated action agrees with the grid action on every element.
+    for (GroupElement g : c4.elements()) {
+      assertArrayEquals(c4.onGrid(7).gather(g), small.gather(g), "rotation " + g);
+    }
+    assertEquals(burnside(big, small), orbits(big, small));
+    FieldSpace in = new FieldSpace(big, 1);
+    FieldSpace out = new FieldSpace(small, 2);
+    Architecture arch = new Architecture("down", in, 0f, List.of(new Linear("down", in, out, Init.gaussian(0.1))),
+        new Loss.SigmoidBce(2, 49));
+    assertEquals(c4, arch.group());
+    // A group that is not equal (C2 inside C4) cannot meet C4's spaces.
+    PermutationGroup c2 = PermutationGroup.of("C2", 4, c4.rotation(2).code());
+    FieldSpace half = new FieldSpace(c2.trivialAction(49), 1);
+    assertThrows(IllegalArgumentException.class, () -> new OrbitTable(in, half));
+  }
+}
