@@ -146,8 +146,8 @@ class CliTest {
       assertTrue(config.contains(key), "config.json lacks " + key);
     }
     try (Stream<Path> files = Files.list(out)) {
-      assertEquals(List.of("config.json", "figure.png", "figure.svg", "metrics.csv"),
-          files.map(p -> p.getFileName().toString()).sorted().toList(), "the results, and no temporary files");
+      assertEquals(List.of(ResultsFolder.LOCK, "config.json", "figure.png", "figure.svg", "metrics.csv"),
+          files.map(p -> p.getFileName().toString()).sorted().toList(), "the results and the folder lock, and no temporary files");
     }
   }
 

@@ -228,6 +228,7 @@ class ResumeVerificationTest {
       PriorResults read;
       try {
         read = PriorResults.load(dir, expected, 3);
+        read.verifyInitialNorms(experiment(), protocol()); // as the command does before it keeps anything
       } catch (UsageException e) {
         assertTrue(e.getMessage().startsWith("--resume:") && !e.getMessage().contains("\n"), e.getMessage());
         refused++;
