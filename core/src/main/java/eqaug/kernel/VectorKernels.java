@@ -4,6 +4,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,14 +14,26 @@ import jdk.incubator.vector.VectorSpecies;
  * between threads along its longer side; each thread owns its packing buffers. Not thread-safe: one
  * caller at a time (each training run owns its kernels). Every entry of C is summed
  * over k in the same fixed order whatever the split, so results do not depend on the thread count.
+ *
+ * <p>Nor do they depend on the vector width: each entry of C is one fma chain over k in KC-blocks whatever
+ * the panel widths, elementwise kernels round each element alone, and the double reductions always keep
+ * {@link Kernels#PARTIALS} partial sums (see {@link Kernels#sumSquaredDifference}). The width is the platform's preferred
+ * one unless the system property {@value #WIDTH_PROPERTY} (128, 256 or 512) names another; it is read once,
+ * into constants the JIT folds.
  */
 public final class VectorKernels implements Kernels {
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+  /** The system property that chooses the vector width in bits. */
+  public static final String WIDTH_PROPERTY = "eqaug.vectorBits";
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.withShape(shape());
   private static final int L = F.length();
+  /** A float vector with as many lanes as a double vector of F's width: converts into one exactly. */
+  private static final VectorSpecies<Float> RF = FloatVector.SPECIES_PREFERRED.withShape(
+      VectorShape.forBitSize(Math.max(128, Math.min(F.vectorBitSize(), 512)) / 2));
+  private static final VectorSpecies<Double> RD = DoubleVector.SPECIES_PREFERRED.withShape(
+      VectorShape.forBitSize(2 * RF.vectorBitSize()));
+  private static final int RL = RD.length();
   static final int MR = 6;
   static final int NR = 2 * L;
-  static final int KC = 256;
   static final int MC = 96;
   static final int NC = 4096;
   /** Up to this many columns per thread (8 panels), full row panels of A are read in place, not packed. */
@@ -460,84 +473,84 @@ public final class VectorKernels implements Kernels {
   }
 
   // ---------------------------------------------------------------- reductions in double
+  //
+  // Partial q (0 <= q < 16) sums, by fma in increasing i, the terms of the elements i = q mod 16; the
+  // partials are then added in order 0..15. ScalarKernels computes the same sums, so the bits match it
+  // and each other at every width. Lane l of accumulator g holds partial g * RL + l.
 
   @Override
   public double sumSquaredDifference(float[] a, int aOff, float[] b, int bOff, int len) {
-    DoubleVector acc = DoubleVector.zero(D);
-    int i = 0;
-    for (int bound = F.loopBound(len); i < bound; i += L) {
-      FloatVector x = FloatVector.fromArray(F, a, aOff + i);
-      FloatVector y = FloatVector.fromArray(F, b, bOff + i);
-      for (int part = 0; part < 2; part++) {
+    double[] partials = new double[PARTIALS];
+    int whole = len - len % PARTIALS;
+    for (int g = 0; g < PARTIALS; g += RL) {
+      DoubleVector acc = DoubleVector.zero(RD);
+      for (int i = g; i < whole; i += PARTIALS) {
         // Subtract in double: the difference of two floats is exact there, not in float.
-        DoubleVector d = ((DoubleVector) x.convertShape(VectorOperators.F2D, D, part))
-            .sub((DoubleVector) y.convertShape(VectorOperators.F2D, D, part));
+        DoubleVector d = widen(a, aOff + i).sub(widen(b, bOff + i));
         acc = d.fma(d, acc);
       }
+      acc.intoArray(partials, g);
     }
-    double s = sumLanes(acc);
-    for (; i < len; i++) {
+    for (int i = whole; i < len; i++) {
       double d = (double) a[aOff + i] - b[bOff + i];
-      s += d * d;
+      partials[i % PARTIALS] = Math.fma(d, d, partials[i % PARTIALS]);
     }
-    return s;
+    return ScalarKernels.sumInOrder(partials);
   }
 
   @Override
   public double sumSquares(float[] a, int off, int len) {
-    DoubleVector acc = DoubleVector.zero(D);
-    int i = 0;
-    for (int bound = F.loopBound(len); i < bound; i += L) {
-      acc = squaresInto(FloatVector.fromArray(F, a, off + i), acc);
+    double[] partials = new double[PARTIALS];
+    int whole = len - len % PARTIALS;
+    for (int g = 0; g < PARTIALS; g += RL) {
+      DoubleVector acc = DoubleVector.zero(RD);
+      for (int i = g; i < whole; i += PARTIALS) {
+        DoubleVector d = widen(a, off + i);
+        acc = d.fma(d, acc);
+      }
+      acc.intoArray(partials, g);
     }
-    double s = sumLanes(acc);
-    for (; i < len; i++) {
+    for (int i = whole; i < len; i++) {
       double v = a[off + i];
-      s += v * v;
+      partials[i % PARTIALS] = Math.fma(v, v, partials[i % PARTIALS]);
     }
-    return s;
+    return ScalarKernels.sumInOrder(partials);
   }
 
   @Override
   public double dot(float[] a, int aOff, float[] b, int bOff, int len) {
-    DoubleVector acc = DoubleVector.zero(D);
-    int i = 0;
-    for (int bound = F.loopBound(len); i < bound; i += L) {
-      FloatVector x = FloatVector.fromArray(F, a, aOff + i);
-      FloatVector y = FloatVector.fromArray(F, b, bOff + i);
-      for (int part = 0; part < 2; part++) {
-        DoubleVector xd = (DoubleVector) x.convertShape(VectorOperators.F2D, D, part);
-        DoubleVector yd = (DoubleVector) y.convertShape(VectorOperators.F2D, D, part);
-        acc = xd.fma(yd, acc);
+    double[] partials = new double[PARTIALS];
+    int whole = len - len % PARTIALS;
+    for (int g = 0; g < PARTIALS; g += RL) {
+      DoubleVector acc = DoubleVector.zero(RD);
+      for (int i = g; i < whole; i += PARTIALS) {
+        acc = widen(a, aOff + i).fma(widen(b, bOff + i), acc);
       }
+      acc.intoArray(partials, g);
     }
-    double s = sumLanes(acc);
-    for (; i < len; i++) {
-      s += (double) a[aOff + i] * b[bOff + i];
+    for (int i = whole; i < len; i++) {
+      partials[i % PARTIALS] = Math.fma((double) a[aOff + i], (double) b[bOff + i], partials[i % PARTIALS]);
     }
-    return s;
+    return ScalarKernels.sumInOrder(partials);
   }
 
-  /**
-   * The lanes of acc added left to right. (reduceLanes leaves the order open, and the interpreter and the
-   * JIT-compiled code were seen to differ in the last bits: a run must be a function of its seed.)
-   */
-  private static double sumLanes(DoubleVector acc) {
-    double[] lanes = new double[D.length()];
-    acc.intoArray(lanes, 0);
-    double s = 0;
-    for (double v : lanes) {
-      s += v;
-    }
-    return s;
+  /** RL floats from a[i], widened to double (exact). */
+  private static DoubleVector widen(float[] a, int i) {
+    return (DoubleVector) FloatVector.fromArray(RF, a, i).convertShape(VectorOperators.F2D, RD, 0);
   }
 
-  /** The float lanes of v, widened to double (exact), squared and added to acc. */
-  private static DoubleVector squaresInto(FloatVector v, DoubleVector acc) {
-    for (int part = 0; part < 2; part++) {
-      DoubleVector d = (DoubleVector) v.convertShape(VectorOperators.F2D, D, part);
-      acc = d.fma(d, acc);
+  /** The width named by {@value #WIDTH_PROPERTY}, else the preferred one. */
+  private static VectorShape shape() {
+    String bits = System.getProperty(WIDTH_PROPERTY);
+    if (bits == null || bits.isBlank()) {
+      return VectorShape.preferredShape();
     }
-    return acc;
+    return switch (bits.trim()) {
+      case "128" -> VectorShape.S_128_BIT;
+      case "256" -> VectorShape.S_256_BIT;
+      case "512" -> VectorShape.S_512_BIT;
+      default -> throw new IllegalArgumentException(
+          "-D" + WIDTH_PROPERTY + "=" + bits + " is not a vector width: use 128, 256 or 512 (bits)");
+    };
   }
 }

@@ -9,7 +9,9 @@ import java.util.Arrays;
  * the loss is the mini-batch mean, exactly as if each mini-batch ran alone, while the linear layers see all
  * rows in one matrix product (25-sample mini-batches become products with hundreds of rows, which the
  * GEMM runs near its peak). Activations are row-major (sample, feature) float arrays allocated once;
- * statistics and losses accumulate in double. Not thread-safe: one network per training run.
+ * statistics and losses accumulate in double. Transcendentals are {@link StrictMath}'s (fdlibm, specified to
+ * the bit) rather than {@link Math}'s, whose results may differ between JVMs and CPUs. Not thread-safe: one
+ * network per training run.
  */
 public final class Network {
   private final Architecture arch;
@@ -155,7 +157,7 @@ public final class Network {
       case LEAKY_RELU -> kernels.leakyRelu(Activation.LEAKY_SLOPE, src, 0, dst, 0, len);
       case TANH -> {
         for (int i = 0; i < len; i++) {
-          dst[i] = (float) Math.tanh(src[i]);
+          dst[i] = (float) StrictMath.tanh(src[i]);
         }
       }
       case SIGMOID -> {
@@ -167,7 +169,7 @@ public final class Network {
   }
 
   static double sigmoid(double z) {
-    return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+    return z >= 0 ? 1 / (1 + StrictMath.exp(-z)) : StrictMath.exp(z) / (1 + StrictMath.exp(z));
   }
 
   private void normForward(int s, BatchNorm b, float[] params, int rows) {
@@ -237,7 +239,7 @@ public final class Network {
       for (int i = from * width; i < to * width; i++) {
         double zi = z[i];
         double yi = y[yOff + i];
-        lossSum += perPosition * (Math.max(zi, 0) - zi * yi + Math.log1p(Math.exp(-Math.abs(zi))));
+        lossSum += perPosition * (Math.max(zi, 0) - zi * yi + StrictMath.log1p(StrictMath.exp(-Math.abs(zi))));
         if ((zi > 0) == (yi > 0.5)) {
           correct++;
         }
@@ -263,9 +265,9 @@ public final class Network {
         }
         double sumExp = 0;
         for (int c = 0; c < width; c++) {
-          sumExp += Math.exp(z[base + c] - max);
+          sumExp += StrictMath.exp(z[base + c] - max);
         }
-        double lse = max + Math.log(sumExp);
+        double lse = max + StrictMath.log(sumExp);
         double mass = 0;
         for (int c = 0; c < width; c++) {
           double yc = y[yOff + base + c];
@@ -277,7 +279,7 @@ public final class Network {
         }
         if (wantGrad) {
           for (int c = 0; c < width; c++) {
-            double p = Math.exp(z[base + c] - lse);
+            double p = StrictMath.exp(z[base + c] - lse);
             dz[base + c] = (float) (scale * (mass * p - y[yOff + base + c]));
           }
         }

@@ -1,36 +1,40 @@
 package eqaug.train;
 
-import java.util.SplittableRandom;
+import eqaug.random.SplitMix64;
 
 /**
  * The independent random streams of one experiment, each a pure function of (seed, purpose, run), so a
- * run's numbers do not depend on which runs or strategies were executed before it, nor on threads.
+ * run's numbers do not depend on which runs or strategies were executed before it, nor on threads, nor
+ * on the JVM: each stream is a {@link SplitMix64}, whose every draw eqaug specifies.
  */
 public record RandomStreams(long seed) {
-  /** The generator's identity, recorded in every results folder (replaced when eqaug's own generator lands). */
-  public static final String GENERATOR = "jdk-splittablerandom";
+  /**
+   * The identity of the generator and samplers behind every stream ({@link SplitMix64}): recorded with
+   * results, and changed whenever any draw it specifies would give other numbers for the same seed.
+   */
+  public static final String GENERATOR = "splitmix64-polar-v1";
 
   private static final long DATA = 0x64617461L;
   private static final long INIT = 0x696e6974L;
   private static final long AUGMENT = 0x61756720L;
 
   /** The data set (shared by all runs). */
-  public SplittableRandom data() {
+  public SplitMix64 data() {
     return stream(DATA, 0);
   }
 
   /** Run r's initial weights A^0. */
-  public SplittableRandom init(int run) {
+  public SplitMix64 init(int run) {
     return stream(INIT, run);
   }
 
   /** Run r's group draws for AUGMENTED. */
-  public SplittableRandom augment(int run) {
+  public SplitMix64 augment(int run) {
     return stream(AUGMENT, run);
   }
 
-  private SplittableRandom stream(long purpose, long run) {
-    return new SplittableRandom(mix(mix(seed ^ mix(purpose)) + run));
+  private SplitMix64 stream(long purpose, long run) {
+    return new SplitMix64(mix(mix(seed ^ mix(purpose)) + run));
   }
 
   /** SplitMix64's finaliser: a bijection that scrambles nearby inputs apart. */

@@ -613,4 +613,43 @@ class KernelsTest {
     }
     assertFalse(Double.isNaN(vec1.sumSquares(new float[0], 0, 0)));
   }
+
+  @Test
+  void vectorKernelsGiveTheScalarTwinsBitsExactly() {
+    // Kernels specifies each sum's order (fma chains in KC-blocks, 16 partials), so the two agree to the bit.
+    SplittableRandom rng = new SplittableRandom(401);
+    int[] sizes = {1, 2, 5, 13, 31, 50};
+    int[] depths = {1, 9, 255, 256, 257, 530};
+    for (int m : sizes) {
+      for (int n : sizes) {
+        for (int d : depths) {
+          for (boolean ta : BOOLS) {
+            for (boolean tb : BOOLS) {
+              for (float beta : BETAS) {
+                float[] a = randomWithSpecials(rng, m * d + 1);
+                float[] b = randomWithSpecials(rng, d * n + 2);
+                float[] c0 = randomWithSpecials(rng, m * n);
+                float[] cv = c0.clone();
+                float[] cs = c0.clone();
+                vec2.gemm(ta, tb, m, n, d, a, 1, ta ? m : d, b, 2, tb ? d : n, beta, cv, 0, n);
+                SCALAR.gemm(ta, tb, m, n, d, a, 1, ta ? m : d, b, 2, tb ? d : n, beta, cs, 0, n);
+                for (int i = 0; i < cv.length; i++) {
+                  assertEquals(Float.floatToIntBits(cs[i]), Float.floatToIntBits(cv[i]),
+                      "gemm " + m + "x" + n + "x" + d + " ta=" + ta + " tb=" + tb + " beta=" + beta + " at " + i);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    for (int len = 0; len < 300; len++) {
+      float[] a = randomWithSpecials(rng, len + 3);
+      float[] b = randomWithSpecials(rng, len + 5);
+      assertEquals(SCALAR.sumSquares(a, 3, len), vec1.sumSquares(a, 3, len), 0.0, "sumSquares len=" + len);
+      assertEquals(SCALAR.dot(a, 1, b, 4, len), vec1.dot(a, 1, b, 4, len), 0.0, "dot len=" + len);
+      assertEquals(SCALAR.sumSquaredDifference(a, 2, b, 5, len), vec1.sumSquaredDifference(a, 2, b, 5, len), 0.0,
+          "sumSquaredDifference len=" + len);
+    }
+  }
 }
