@@ -83,6 +83,30 @@ class FolderSafetyTest {
     }
   }
 
+  @Test
+  void anInterruptedCommandSaysHowToResume() throws Exception {
+    Path dir = tmp.resolve("stopped");
+    List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"),
+        "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "perm", "--runs", "30", "--epochs", "200", "--samples", "200", "-q", "--out", dir.toString());
+    Path log = tmp.resolve("stopped.log");
+    Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.exists(dir.resolve("config.json"))) {
+        assertTrue(child.isAlive() && System.nanoTime() < deadline, () -> "the child never started: " + read(log));
+        Thread.sleep(50);
+      }
+      child.destroy(); // SIGTERM, as a scheduler or Ctrl-C would stop it
+      assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+      String out = read(log);
+      assertTrue(out.contains("interrupted; the finished parts are saved in " + dir
+          + ". To go on, repeat the same command with --resume --out " + dir), out);
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
   private static String read(Path p) {
     try {
       return Files.readString(p);
