@@ -96,13 +96,13 @@ final class PriorResults {
     Map<Strategy, Double> seconds = new EnumMap<>(Strategy.class);
     double wall = 0;
     if (cfg.get("timing") instanceof Map<?, ?> timing) {
-      if (timing.get("wall_seconds") instanceof Double w) {
-        wall = w;
+      if (timing.get("wall_seconds") instanceof Number w) {
+        wall = w.doubleValue();
       }
       if (timing.get("seconds_per_strategy") instanceof Map<?, ?> per) {
         for (Map.Entry<?, ?> e : per.entrySet()) {
-          if (e.getValue() instanceof Double d) {
-            seconds.put(Strategy.valueOf(String.valueOf(e.getKey())), d);
+          if (e.getValue() instanceof Number d) {
+            seconds.put(Strategy.valueOf(String.valueOf(e.getKey())), d.doubleValue());
           }
         }
       }
@@ -114,7 +114,7 @@ final class PriorResults {
     List<Object> resumed = cfg.get("resumed") instanceof List<?> r ? new ArrayList<>(r) : new ArrayList<>();
     List<Double> norms = new ArrayList<>();
     if (cfg.get("initial_norms") instanceof List<?> l) {
-      l.forEach(x -> norms.add(x instanceof Double d ? d : Double.NaN));
+      l.forEach(x -> norms.add(x instanceof Number d ? d.doubleValue() : Double.NaN));
     }
     List<Part> parts = readParts(dir.resolve("metrics.csv"), epochs, divergences);
     return new PriorResults(dir, String.valueOf(cfg.get("status")), String.valueOf(cfg.get("started")), parts,
@@ -137,11 +137,14 @@ final class PriorResults {
       }
       return null;
     }
-    return Objects.equals(want, have) ? null : path + " is " + show(have) + " there, " + show(want) + " here";
+    // Numbers by value: a folder written before Gson holds the double 3.0 as "3", which reads back as a Long.
+    boolean same = want instanceof Number w && have instanceof Number h ? Json.sameNumber(w, h)
+        : Objects.equals(want, have);
+    return same ? null : path + " is " + show(have) + " there, " + show(want) + " here";
   }
 
   private static String show(Object v) {
-    return v instanceof Double d ? Json.number(d) : String.valueOf(v);
+    return v instanceof Number n ? Json.show(n) : String.valueOf(v);
   }
 
   /** The finished experiment as the command's result, without training (a complete folder in a resumed reproduction). */

@@ -93,7 +93,9 @@ class ResumeTest {
       assertEquals(want, Files.readString(dir.resolve("metrics.csv")), "metrics after a cut at " + parts);
       String cfg = Files.readString(dir.resolve("config.json"));
       assertTrue(cfg.contains("\"status\": \"complete\""), cfg);
-      assertTrue(cfg.contains("\"resumed\": [\"") && cfg.contains("after " + parts + " finished (run, strategy) parts"), cfg);
+      Object resumed = ((Map<?, ?>) Json.read(cfg)).get("resumed");
+      assertTrue(resumed instanceof List<?> l && l.size() == 1
+          && String.valueOf(l.get(0)).endsWith(" after " + parts + " finished (run, strategy) parts"), cfg);
       assertTrue(Files.size(dir.resolve("figure.png")) > 0);
     }
   }
@@ -159,26 +161,44 @@ class ResumeTest {
     assertTrue(report.contains("figure") && !report.contains("still running or was interrupted"), report);
   }
 
-  @Test
-  void jsonReadsWhatItWritesAndNamesTheFirstError() {
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
-    m.put("a", 1.5e-7);
-    m.put("b", List.of("x \"q\" \\ \n", true, false));
-    m.put("c", null);
-    m.put("d", Map.of("e", 30));
-    Object back = Json.read(Json.write(m));
-    assertEquals(Map.of("a", 1.5e-7, "b", List.of("x \"q\" \\ \n", true, false), "d", Map.of("e", 30.0)),
-        withoutNulls(back));
-    assertTrue(((Map<?, ?>) back).containsKey("c"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.read("{\"a\": [1, 2}"));
-    assertTrue(e.getMessage().contains("character 11: expected ']'"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Json.read("{\"a\": 1} x"));
-    assertThrows(IllegalArgumentException.class, () -> Json.read("\"open"));
+  /** A results folder as the command wrote it before config.json went through Gson (checked in under before-gson/). */
+  private static Path writtenBefore(String experiment) {
+    try {
+      return Path.of(ResumeTest.class.getResource("before-gson/" + experiment).toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
-  private static Map<?, ?> withoutNulls(Object o) {
-    Map<Object, Object> m = new java.util.LinkedHashMap<>((Map<?, ?>) o);
-    m.values().removeIf(java.util.Objects::isNull);
-    return m;
+  private Path folderWrittenBefore(String experiment) throws IOException {
+    Path dir = tmp.resolve("before-" + experiment);
+    copy(writtenBefore(experiment), dir);
+    return dir;
+  }
+
+  @Test
+  void foldersWrittenBeforeGsonStillResume() throws IOException {
+    Path dir = folderWrittenBefore("perm");
+    cutAfter(dir, 2);
+    List<String> kept = Files.readAllLines(dir.resolve("metrics.csv"));
+    CliTest.Result r = CliTest.run(with(PERM, "--out", dir.toString(), "--resume"));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("Resuming " + dir + ": 2 of 6 (run, strategy) parts are done"), r.out());
+    List<String> after = Files.readAllLines(dir.resolve("metrics.csv"));
+    assertEquals(kept, after.subList(0, kept.size()), "the finished parts are kept as they were");
+    assertEquals(Files.readAllLines(writtenBefore("perm").resolve("metrics.csv")).size(), after.size());
+    Map<?, ?> cfg = (Map<?, ?>) Json.read(Files.readString(dir.resolve("config.json")));
+    assertEquals("complete", cfg.get("status"));
+    assertEquals("2026-12-02T02:16:35.163360237Z", cfg.get("started"), "the first start is kept");
+
+    // That file holds the double lr = 1.0 as "1" (read back as a Long); Gson writes the expected 1.0 as "1.0".
+    Path rot = folderWrittenBefore("rot");
+    assertTrue(Files.readString(rot.resolve("config.json")).contains("\"lr\": 1,"));
+    cutAfter(rot, 1);
+    String[] rotCmd = {"rot", "--runs", "1", "--epochs", "2", "--samples", "2", "--naug", "2", "-q", "--out", rot.toString()};
+    EndToEndTest.assertOneLineError(CliTest.run(with(rotCmd, "--lr", "2", "--resume")), "parameters.lr is 1 there, 2 here");
+    r = CliTest.run(with(rotCmd, "--lr", "1", "--resume"));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("Resuming " + rot + ": 1 of 3"), r.out());
   }
 }
