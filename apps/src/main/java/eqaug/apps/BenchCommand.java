@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
         "Speed on this machine: matrix products against OpenBLAS, and seconds per epoch.",
         "Prints the matrix kernel's GFLOP/s at the experiments' shapes (next to OpenBLAS through numpy when",
         "python3 has numpy), and seconds per pass and per epoch of each experiment and strategy at the",
-        "paper's data sizes (a pass is timed on part of the data and scaled; it says so)."})
+        "paper's data sizes (a pass is timed on part of the data and scaled; it says so).",
+        "With --jvm: the same under each given JVM, one child process each, in one side-by-side table."})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of tables.")
   boolean json;
@@ -45,6 +46,16 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-openblas", description = "Skip the numpy/OpenBLAS comparison.")
   boolean noOpenBlas;
 
+  @Option(names = "--experiment", split = ",", paramLabel = "NAME",
+      description = "Only these experiments' products and epochs: perm, trans, rot (default: all three).")
+  List<String> experiments;
+
+  @Option(names = "--jvm", arity = "0..1", paramLabel = "PATH", fallbackValue = "all",
+      description = {"Run the bench under this java (or JDK folder), in a child process; repeat it to compare JVMs "
+          + "side by side, ratios to the first. Alone or as 'all': every JDK 17+ found (JAVA_HOME, PATH, "
+          + "/usr/lib/jvm, /opt), oldest first. No OpenBLAS column."})
+  List<String> jvms;
+
   @Override
   public Integer call() throws Exception {
     int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
@@ -52,9 +63,19 @@ final class BenchCommand implements Callable<Integer> {
       throw new UsageException("--threads must be a positive integer, got " + t);
     }
     MemoryBudget.checkThreads("bench", t);
+    List<String> names = Workloads.setups().stream().map(Workloads.Setup::name).toList();
+    List<String> only = experiments == null ? names : experiments;
+    for (String e : only) {
+      if (!names.contains(e)) {
+        throw new UsageException("--experiment: unknown experiment '" + e + "' (one of " + String.join(", ", names) + ")");
+      }
+    }
+    if (jvms != null) {
+      return compareJvms(t, only);
+    }
     PrintStream out = System.out;
     double minSeconds = quick ? 0.15 : 0.6;
-    List<Workloads.Shape> shapes = Workloads.shapes();
+    List<Workloads.Shape> shapes = Workloads.shapes().stream().filter(s -> only.contains(s.experiment())).toList();
     List<Double> ours = new ArrayList<>();
     try (VectorKernels k = new VectorKernels(t)) {
       if (!json) {
@@ -87,12 +108,17 @@ final class BenchCommand implements Callable<Integer> {
     List<Map<String, Object>> epochs = new ArrayList<>();
     try (VectorKernels k = new VectorKernels(t)) {
       for (Workloads.Setup s : Workloads.setups()) {
+        if (!only.contains(s.name())) {
+          continue;
+        }
         epochs.addAll(epochTimes(k, s, quick, json ? null : out));
       }
     }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("jvm", RunInfo.jvm());
+      m.put("java_vendor", System.getProperty("java.vendor"));
+      m.put("java_version", System.getProperty("java.runtime.version"));
       m.put("threads", t);
       List<Map<String, Object>> gemm = new ArrayList<>();
       for (int i = 0; i < shapes.size(); i++) {
@@ -113,6 +139,31 @@ final class BenchCommand implements Callable<Integer> {
       m.put("gemm", gemm);
       m.put("epochs", epochs);
       out.print(Json.write(m));
+    }
+    return 0;
+  }
+
+  /** The bench under each --jvm in turn (children run one at a time), printed side by side. */
+  private int compareJvms(int threads, List<String> only) {
+    List<JvmComparison.Jvm> list = JvmComparison.resolve(jvms);
+    List<String> args = new ArrayList<>(List.of("--json", "--no-openblas", "--threads", String.valueOf(threads),
+        "--experiment", String.join(",", only)));
+    if (quick) {
+      args.add("--quick");
+    }
+    List<Map<String, Object>> results = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      JvmComparison.Jvm j = list.get(i);
+      System.err.printf("eqaug bench: [%d/%d] Java %d, %s ...%n", i + 1, list.size(), j.release(), j.java());
+      long t0 = System.nanoTime();
+      results.add(JvmComparison.run(j, args));
+      System.err.printf("eqaug bench: [%d/%d] done in %.0f s%n", i + 1, list.size(), (System.nanoTime() - t0) / 1e9);
+    }
+    Map<String, Object> cmp = JvmComparison.compare(list, results, threads, quick);
+    if (json) {
+      System.out.print(Json.write(cmp));
+    } else {
+      JvmComparison.print(cmp, System.out);
     }
     return 0;
   }

@@ -158,11 +158,14 @@ final class PriorResults {
       }
       return null;
     }
-    return Objects.equals(want, have) ? null : path + " is " + show(have) + " there, " + show(want) + " here";
+    // Numbers by value: a folder written before Gson holds the double 3.0 as "3", which reads back as a Long.
+    boolean same = want instanceof Number w && have instanceof Number h ? Json.sameNumber(w, h)
+        : Objects.equals(want, have);
+    return same ? null : path + " is " + show(have) + " there, " + show(want) + " here";
   }
 
   private static String show(Object v) {
-    return v instanceof Double d ? Json.number(d) : String.valueOf(v);
+    return v instanceof Number n ? Json.show(n) : String.valueOf(v);
   }
 
   /** The finished experiment as the command's result, without training (a complete folder in a resumed reproduction). */
