@@ -2,6 +2,9 @@ package eqaug.kernel;
 
 /** Plain loops: the reference every SIMD kernel is tested against, and a fallback anywhere. */
 public final class ScalarKernels implements Kernels {
+  /** Single-threaded; holds no resources. */
+  public ScalarKernels() {}
+
   @Override
   public String name() {
     return "scalar";
