@@ -15,6 +15,9 @@ import java.util.random.RandomGenerator;
 
 /** Training on this machine's CPU with the Vector API kernels. */
 public final class CpuBackend implements Backend {
+  /** The service constructor (ServiceLoader, module or class path). */
+  public CpuBackend() {}
+
   @Override
   public String name() {
     return "cpu";

@@ -6,6 +6,9 @@ package eqaug.kernel;
  * partial sums), so {@link VectorKernels} gives the same bits at every vector width.
  */
 public final class ScalarKernels implements Kernels {
+  /** Single-threaded; holds no resources. */
+  public ScalarKernels() {}
+
   @Override
   public String name() {
     return "scalar";

@@ -2,6 +2,9 @@ package eqaug.nn;
 
 /** Running loss and accuracy over mini-batches; reused across batches so a pass allocates nothing. */
 public final class LossTally {
+  /** An empty tally. */
+  public LossTally() {}
+
   private double lossSum;
   private int batches;
   private double correct;
