@@ -9,6 +9,7 @@ module eqaug.core {
   exports eqaug.backend;
   exports eqaug.data;
   exports eqaug.group;
+  exports eqaug.hessian;
   exports eqaug.kernel;
   exports eqaug.nn;
   exports eqaug.random;

@@ -138,6 +138,9 @@ final class PriorResults {
       l.forEach(x -> norms.add(x instanceof Number d ? d.doubleValue() : Double.NaN));
     }
     List<Part> parts = readParts(dir.resolve("metrics.csv"), epochs, divergences, recordedParts(cfgPath, cfg));
+    // Only the kept runs' ||A^0|| are taken (and verified); the others are recomputed when their runs are trained.
+    int keptRuns = (parts.size() + ExperimentRunner.STRATEGIES.size() - 1) / ExperimentRunner.STRATEGIES.size();
+    norms = new ArrayList<>(norms.subList(0, Math.min(norms.size(), keptRuns)));
     return new PriorResults(dir, String.valueOf(cfg.get("status")), String.valueOf(cfg.get("started")), parts,
         seconds, wall, resumed, norms);
   }

@@ -191,10 +191,10 @@ class ResumeVerificationTest {
     PriorResults intact = PriorResults.load(cut, expected, 3);
     byte[] csv = Files.readAllBytes(cut.resolve("metrics.csv"));
     byte[] cfg = Files.readAllBytes(cut.resolve("config.json"));
-    SplittableRandom rng = new SplittableRandom(20261202);
+    SplittableRandom rng = new SplittableRandom(Long.getLong("fuzz.seed", 20261202));
     int refused = 0;
     int identical = 0;
-    for (int trial = 0; trial < 300; trial++) {
+    for (int trial = 0; trial < Integer.getInteger("fuzz.trials", 300); trial++) {
       boolean onCsv = rng.nextBoolean();
       byte[] bytes = (onCsv ? csv : cfg).clone();
       byte[] damaged = switch (rng.nextInt(4)) {
