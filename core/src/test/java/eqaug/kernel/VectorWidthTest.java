@@ -29,7 +29,7 @@ class VectorWidthTest {
     String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     Path out = dir.resolve("probe-" + bits + ".txt");
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "--add-modules", "jdk.incubator.vector",
-        "-cp", System.getProperty("java.class.path")));
+        "-cp", classPath()));
     if (bits != null) {
       cmd.add("-D" + VectorKernels.WIDTH_PROPERTY + "=" + bits);
     }
@@ -82,11 +82,21 @@ class VectorWidthTest {
   void aBadWidthIsRefusedByName() throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
     Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
-        "-cp", System.getProperty("java.class.path"), "-D" + VectorKernels.WIDTH_PROPERTY + "=300",
+        "-cp", classPath(), "-D" + VectorKernels.WIDTH_PROPERTY + "=300",
         WidthProbe.class.getName()).redirectErrorStream(true).start();
     String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(2, TimeUnit.MINUTES));
     assertTrue(p.exitValue() != 0, text);
     assertTrue(text.contains("-Deqaug.vectorBits=300 is not a vector width: use 128, 256 or 512"), text);
+  }
+
+  /**
+   * The test's classes for a child JVM on the class path: surefire runs core's tests as a named module, so
+   * they are on the module path, not in java.class.path.
+   */
+  private static String classPath() {
+    String mp = System.getProperty("jdk.module.path", "");
+    String cp = System.getProperty("java.class.path", "");
+    return mp.isEmpty() ? cp : cp.isEmpty() ? mp : mp + java.io.File.pathSeparator + cp;
   }
 }

@@ -1,6 +1,6 @@
 package eqaug.bench;
 
-import eqaug.apps.Workloads;
+import eqaug.apps.experiments.Workloads;
 import eqaug.data.BlockErdosRenyi;
 import eqaug.data.Dataset;
 import eqaug.data.Shapes;

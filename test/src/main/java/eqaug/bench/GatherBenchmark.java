@@ -1,6 +1,6 @@
 package eqaug.bench;
 
-import eqaug.apps.Workloads;
+import eqaug.apps.experiments.Workloads;
 import eqaug.group.Group;
 import eqaug.kernel.VectorKernels;
 import eqaug.nn.Architecture;

@@ -1,6 +1,6 @@
 package eqaug.bench;
 
-import eqaug.apps.Workloads;
+import eqaug.apps.experiments.Workloads;
 import eqaug.nn.ParameterLayout;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,6 @@
 package eqaug.bench;
 
-import eqaug.apps.Workloads;
+import eqaug.apps.experiments.Workloads;
 import eqaug.kernel.VectorKernels;
 import eqaug.nn.LossTally;
 import eqaug.nn.Network;

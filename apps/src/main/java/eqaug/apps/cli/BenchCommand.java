@@ -1,0 +1,375 @@
+package eqaug.apps.cli;
+
+import eqaug.apps.results.Json;
+import eqaug.apps.experiments.MemoryBudget;
+import eqaug.apps.experiments.MnistSource;
+import eqaug.apps.results.RunInfo;
+import eqaug.apps.experiments.UsageException;
+import eqaug.apps.experiments.Workloads;
+import eqaug.data.BlockErdosRenyi;
+import eqaug.data.Dataset;
+import eqaug.data.Shapes;
+import eqaug.kernel.VectorKernels;
+import eqaug.nn.Network;
+import eqaug.nn.ParameterLayout;
+import eqaug.train.Initializer;
+import eqaug.train.Strategy;
+import eqaug.train.TrainConfig;
+import eqaug.train.Trainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Speed on this machine: matrix products against OpenBLAS, and seconds per epoch.",
+        "Prints the matrix kernel's GFLOP/s at the experiments' shapes (next to OpenBLAS through numpy when",
+        "python3 has numpy), and seconds per pass and per epoch of each experiment and strategy at the",
+        "paper's data sizes (a pass is timed on part of the data and scaled; it says so).",
+        "With --jvm: the same under each given JVM, one child process each, in one side-by-side table."})
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--json", description = "Print one JSON object instead of tables.")
+  boolean json;
+
+  @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all ${sys:eqaug.cpus} cores).")
+  Integer threads;
+
+  @Option(names = "--quick", description = "Shorter measurements (noisier).")
+  boolean quick;
+
+  @Option(names = "--no-openblas", description = "Skip the numpy/OpenBLAS comparison.")
+  boolean noOpenBlas;
+
+  @Option(names = "--experiment", split = ",", paramLabel = "NAME",
+      description = "Only these experiments' products and epochs: perm, trans, rot (default: all three).")
+  List<String> experiments;
+
+  @Option(names = "--jvm", arity = "0..1", paramLabel = "PATH", fallbackValue = "all",
+      description = {"Run the bench under this java (or JDK folder), in a child process; repeat it to compare JVMs "
+          + "side by side, ratios to the first. Alone or as 'all': every JDK 17+ found (JAVA_HOME, PATH, "
+          + "/usr/lib/jvm, /opt), oldest first. No OpenBLAS column."})
+  List<String> jvms;
+
+  @Override
+  public Integer call() throws Exception {
+    int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    if (t < 1) {
+      throw new UsageException("--threads must be a positive integer, got " + t);
+    }
+    MemoryBudget.checkThreads("bench", t);
+    List<String> names = Workloads.setups().stream().map(Workloads.Setup::name).toList();
+    List<String> only = experiments == null ? names : experiments;
+    for (String e : only) {
+      if (!names.contains(e)) {
+        throw new UsageException("--experiment: unknown experiment '" + e + "' (one of " + String.join(", ", names) + ")");
+      }
+    }
+    if (jvms != null) {
+      return compareJvms(t, only);
+    }
+    PrintStream out = System.out;
+    double minSeconds = quick ? 0.15 : 0.6;
+    List<Workloads.Shape> shapes = Workloads.shapes().stream().filter(s -> only.contains(s.experiment())).toList();
+    List<Double> ours = new ArrayList<>();
+    try (VectorKernels k = new VectorKernels(t)) {
+      if (!json) {
+        out.printf("eqaug bench: %s, %d thread%s, %s%n%n", RunInfo.jvm(), t, t == 1 ? "" : "s", k.name());
+      }
+      // Warm up on every shape first, so that no measurement includes the JIT compiling the kernels.
+      for (Workloads.Shape s : shapes) {
+        gemmGflops(k, s, quick ? 0.02 : 0.1);
+      }
+      for (Workloads.Shape s : shapes) {
+        ours.add(gemmGflops(k, s, minSeconds));
+      }
+    }
+    List<Double> blas = noOpenBlas ? null : openBlas(shapes, t, minSeconds);
+    if (!json) {
+      out.println("Matrix products (C = op(A) op(B); m x k times k x n; rows as the engine runs them):");
+      out.printf("  %-6s %-7s %-12s %6s %6s %6s %10s %12s %7s%n", "exp", "layer", "product", "m", "k", "n", "GFLOP/s",
+          blas == null ? "" : "OpenBLAS", blas == null ? "" : "ratio");
+      for (int i = 0; i < shapes.size(); i++) {
+        Workloads.Shape s = shapes.get(i);
+        String b = blas == null ? "" : String.format("%12.1f %7.2f", blas.get(i), ours.get(i) / blas.get(i));
+        out.printf("  %-6s %-7s %-12s %6d %6d %6d %10.1f %s%n", s.experiment(), s.layer(), s.op(), s.m(), s.k(), s.n(),
+            ours.get(i), b);
+      }
+      if (blas == null && !noOpenBlas) {
+        out.println("  (no OpenBLAS comparison: python3 with numpy was not found)");
+      }
+      out.println();
+    }
+    List<Map<String, Object>> epochs = new ArrayList<>();
+    try (VectorKernels k = new VectorKernels(t)) {
+      for (Workloads.Setup s : Workloads.setups()) {
+        if (!only.contains(s.name())) {
+          continue;
+        }
+        epochs.addAll(epochTimes(k, s, quick, json ? null : out));
+      }
+    }
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("jvm", RunInfo.jvm());
+      m.put("java_vendor", System.getProperty("java.vendor"));
+      m.put("java_version", System.getProperty("java.runtime.version"));
+      m.put("threads", t);
+      List<Map<String, Object>> gemm = new ArrayList<>();
+      for (int i = 0; i < shapes.size(); i++) {
+        Workloads.Shape s = shapes.get(i);
+        Map<String, Object> g = new LinkedHashMap<>();
+        g.put("m", s.m());
+        g.put("k", s.k());
+        g.put("n", s.n());
+        g.put("gflops", round(ours.get(i)));
+        g.put("experiment", s.experiment());
+        g.put("layer", s.layer());
+        g.put("product", s.op());
+        if (blas != null) {
+          g.put("openblas_gflops", round(blas.get(i)));
+        }
+        gemm.add(g);
+      }
+      m.put("gemm", gemm);
+      m.put("epochs", epochs);
+      out.print(Json.write(m));
+    }
+    return 0;
+  }
+
+  /** The bench under each --jvm in turn (children run one at a time), printed side by side. */
+  private int compareJvms(int threads, List<String> only) {
+    List<JvmComparison.Jvm> list = JvmComparison.resolve(jvms);
+    List<String> args = new ArrayList<>(List.of("--json", "--no-openblas", "--threads", String.valueOf(threads),
+        "--experiment", String.join(",", only)));
+    if (quick) {
+      args.add("--quick");
+    }
+    List<Map<String, Object>> results = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      JvmComparison.Jvm j = list.get(i);
+      System.err.printf("eqaug bench: [%d/%d] Java %d, %s ...%n", i + 1, list.size(), j.release(), j.java());
+      long t0 = System.nanoTime();
+      results.add(JvmComparison.run(j, args));
+      System.err.printf("eqaug bench: [%d/%d] done in %.0f s%n", i + 1, list.size(), (System.nanoTime() - t0) / 1e9);
+    }
+    Map<String, Object> cmp = JvmComparison.compare(list, results, threads, quick);
+    if (json) {
+      System.out.print(Json.write(cmp));
+    } else {
+      JvmComparison.print(cmp, System.out);
+    }
+    return 0;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
+
+  /** The median GFLOP/s over five timed repetitions, each at least minSeconds long, after warming up. */
+  static double gemmGflops(VectorKernels k, Workloads.Shape s, double minSeconds) {
+    SplittableRandom rng = new SplittableRandom(1);
+    float[] a = random(rng, s.m() * s.k());
+    float[] b = random(rng, s.k() * s.n());
+    float[] c = new float[s.m() * s.n()];
+    int lda = s.transA() ? s.m() : s.k();
+    int ldb = s.transB() ? s.k() : s.n();
+    Runnable op = () -> k.gemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), a, 0, lda, b, 0, ldb, 0f, c, 0, s.n());
+    int reps = repetitionsFor(op, minSeconds);
+    double[] gflops = new double[5];
+    for (int i = 0; i < gflops.length; i++) {
+      long t0 = System.nanoTime();
+      for (int r = 0; r < reps; r++) {
+        op.run();
+      }
+      gflops[i] = s.flop() * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
+    }
+    Arrays.sort(gflops);
+    return gflops[2];
+  }
+
+  private static int repetitionsFor(Runnable op, double minSeconds) {
+    long t0 = System.nanoTime();
+    int reps = 0;
+    while (System.nanoTime() - t0 < minSeconds * 0.5e9 || reps < 2) {
+      op.run();
+      reps++;
+    }
+    double each = (System.nanoTime() - t0) / 1e9 / reps;
+    return Math.max(1, (int) Math.ceil(minSeconds / each));
+  }
+
+  static float[] random(SplittableRandom rng, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (rng.nextDouble() - 0.5);
+    }
+    return v;
+  }
+
+  /**
+   * Seconds per pass and per epoch at the paper's data size: passes are timed on part of the data (synthetic
+   * inputs of the right shape for MNIST) and scaled linearly; an epoch adds the per-epoch metrics and, for
+   * EQUIVARIANT, the projection; AUGMENTED runs N_aug = 25 augmented passes and one evaluation pass.
+   */
+  static List<Map<String, Object>> epochTimes(VectorKernels k, Workloads.Setup s, boolean quick, PrintStream out) {
+    int measured = switch (s.name()) {
+      case "perm" -> s.samples();
+      case "trans" -> quick ? 250 : 1000;
+      default -> quick ? 250 : 500;
+    };
+    Dataset data = switch (s.name()) {
+      case "perm" -> BlockErdosRenyi.generate(measured, 10, 0.5, 0.05, new SplittableRandom(1));
+      case "rot" -> Shapes.generate(measured, 14, new SplittableRandom(1));
+      default -> syntheticImages(measured);
+    };
+    TrainConfig cfg = new TrainConfig(1, 1e-5, s.batch(), 25);
+    Network net = new Network(s.arch(), k, Trainer.rowsPerStep(cfg, measured));
+    Trainer trainer = new Trainer(net, data, cfg);
+    ParameterLayout layout = net.layout();
+    float[] a0 = Initializer.initialParameters(layout, new SplittableRandom(2));
+    float[] a = a0.clone();
+    float[] grad = new float[a.length];
+    SplittableRandom rng = new SplittableRandom(3);
+    float w = 1f / trainer.batchesPerPass();
+    int reps = quick ? 1 : 3;
+    trainer.nominalPass(a, grad, w); // warm-up
+    trainer.augmentedPass(a, grad, w, rng);
+    double train = median(reps, () -> trainer.nominalPass(a, grad, w));
+    double aug = median(reps, () -> trainer.augmentedPass(a, grad, w, rng));
+    double eval = median(reps, () -> trainer.nominalPass(a, null, w));
+    double metrics = median(reps, () -> trainer.measure(0, Strategy.NOMINAL, 1, a, a0));
+    double project = median(reps, () -> layout.project(grad));
+    double scale = (double) s.samples() / measured;
+    double trainPass = train * scale;
+    double augPass = aug * scale;
+    double evalPass = eval * scale;
+    Map<Strategy, Double> epoch = new LinkedHashMap<>();
+    epoch.put(Strategy.NOMINAL, trainPass + metrics);
+    epoch.put(Strategy.AUGMENTED, 25 * augPass + evalPass + metrics);
+    epoch.put(Strategy.EQUIVARIANT, trainPass + project + metrics);
+    String scaled = measured == s.samples() ? "measured on all " + s.samples() + " samples"
+        : "scaled from " + measured + " of " + s.samples() + " samples";
+    if (out != null) {
+      out.printf("%s (%s): pass with gradient %.3f s, augmented pass %.3f s, forward-only pass %.3f s; metrics %.3f s, "
+          + "projection %.3f s%n", s.name(), scaled, trainPass, augPass, evalPass, metrics, project);
+      for (Map.Entry<Strategy, Double> e : epoch.entrySet()) {
+        out.printf("  %-12s %8.2f s per epoch%s%n", e.getKey(), e.getValue(), e.getKey() == Strategy.AUGMENTED ? " (N_aug 25)" : "");
+      }
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Map.Entry<Strategy, Double> e : epoch.entrySet()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("experiment", s.name());
+      m.put("strategy", e.getKey().name());
+      m.put("seconds", Math.round(e.getValue() * 1000) / 1000.0);
+      m.put("pass_seconds", Math.round((e.getKey() == Strategy.AUGMENTED ? augPass : trainPass) * 1000) / 1000.0);
+      m.put("samples", s.samples());
+      m.put("note", scaled);
+      rows.add(m);
+    }
+    return rows;
+  }
+
+  private static Dataset syntheticImages(int n) {
+    SplittableRandom rng = new SplittableRandom(4);
+    float[] x = new float[n * 196];
+    float[] y = new float[n * 10];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rng.nextDouble();
+    }
+    for (int i = 0; i < n; i++) {
+      y[i * 10 + rng.nextInt(10)] = 1;
+    }
+    return new Dataset("synthetic 14x14 images", x, y, n, 196, 10);
+  }
+
+  private static double median(int reps, Runnable r) {
+    double[] t = new double[reps];
+    for (int i = 0; i < reps; i++) {
+      long t0 = System.nanoTime();
+      r.run();
+      t[i] = (System.nanoTime() - t0) / 1e9;
+    }
+    Arrays.sort(t);
+    return t[reps / 2];
+  }
+
+  /** OpenBLAS's float32 GFLOP/s at the same shapes and thread count, through numpy; null when unavailable. */
+  static List<Double> openBlas(List<Workloads.Shape> shapes, int threads, double minSeconds) {
+    String python = MnistSource.findOnPath("python3");
+    if (python == null) {
+      return null;
+    }
+    StringBuilder spec = new StringBuilder();
+    for (Workloads.Shape s : shapes) {
+      spec.append(s.m()).append(' ').append(s.k()).append(' ').append(s.n()).append(' ')
+          .append(s.transA() ? 1 : 0).append(' ').append(s.transB() ? 1 : 0).append('\n');
+    }
+    String script = String.join("\n",
+        "import sys, time",
+        "import numpy as np",
+        "rng = np.random.default_rng(1)",
+        "for line in sys.stdin.read().split('\\n'):",
+        "    if not line.strip(): continue",
+        "    m, k, n, ta, tb = map(int, line.split())",
+        "    a = (rng.random((k, m) if ta else (m, k), dtype=np.float32) - 0.5)",
+        "    b = (rng.random((n, k) if tb else (k, n), dtype=np.float32) - 0.5)",
+        "    A = a.T if ta else a",
+        "    B = b.T if tb else b",
+        "    t0 = time.perf_counter(); reps = 0",
+        "    while time.perf_counter() - t0 < " + (minSeconds * 0.5) + " or reps < 2:",
+        "        A @ B; reps += 1",
+        "    each = (time.perf_counter() - t0) / reps; reps = max(1, int(" + minSeconds + " / each + 0.999))",
+        "    res = []",
+        "    for i in range(5):",
+        "        t0 = time.perf_counter()",
+        "        for r in range(reps): A @ B",
+        "        res.append(2.0 * m * k * n * reps / (time.perf_counter() - t0) / 1e9)",
+        "    print(sorted(res)[2], flush=True)",
+        "");
+    try {
+      Path file = Files.createTempFile("eqaug-openblas", ".py");
+      try {
+        Files.writeString(file, script);
+        ProcessBuilder pb = new ProcessBuilder(python, file.toString()).redirectErrorStream(false);
+        Map<String, String> env = pb.environment();
+        env.remove("OPENBLAS_CORETYPE");
+        env.remove("OPENBLAS_L2_SIZE");
+        env.put("OPENBLAS_NUM_THREADS", String.valueOf(threads));
+        env.put("OMP_NUM_THREADS", String.valueOf(threads));
+        Process p = pb.start();
+        p.getOutputStream().write(spec.toString().getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+          return null;
+        }
+        List<Double> out = new ArrayList<>();
+        for (String line : text.strip().split("\n")) {
+          out.add(Double.parseDouble(line.trim()));
+        }
+        return out.size() == shapes.size() ? out : null;
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException | NumberFormatException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+}

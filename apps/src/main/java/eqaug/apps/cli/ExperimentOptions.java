@@ -1,0 +1,93 @@
+package eqaug.apps.cli;
+
+import eqaug.apps.experiments.UsageException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every experiment command shares. A value left unset takes the chosen scale's default. */
+final class ExperimentOptions {
+  enum Scale { quick, paper }
+
+  @Option(names = "--scale", paramLabel = "quick|paper",
+      description = "quick (default): a documented short protocol; paper: the full protocol of App. C.")
+  Scale scale = Scale.quick;
+
+  @Option(names = "--runs", paramLabel = "N", description = "Independent runs (random A^0 each).")
+  Integer runs;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "Gradient steps (one full-batch step per epoch).")
+  Integer epochs;
+
+  @Option(names = "--naug", paramLabel = "N", description = "Augmented passes per AUGMENTED epoch (N_aug).")
+  Integer naug;
+
+  @Option(names = "--lr", paramLabel = "TAU", description = "Learning rate tau.")
+  Double lr;
+
+  @Option(names = "--batch", paramLabel = "N", description = "Mini-batch size.")
+  Integer batch;
+
+  @Option(names = "--samples", paramLabel = "N", description = "Data-set size: graphs, images (the first N) or shapes.")
+  Integer samples;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seed of data, A^0 and group draws (default: ${DEFAULT-VALUE}).")
+  long seed = 1;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default: a new folder under results/).")
+  Path out;
+
+  @Option(names = "--threads", paramLabel = "T", description = "CPU threads (default: all ${sys:eqaug.cpus} cores).")
+  Integer threads;
+
+  @Option(names = "--device", paramLabel = "NAME", description = "Where to train (default: ${DEFAULT-VALUE}).")
+  String device = "cpu";
+
+  @Option(names = "--parallel-runs", paramLabel = "N",
+      description = "Runs trained at once, each on its own engine (default 1; a GPU is not filled by one run).")
+  Integer parallelRuns;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+  boolean quiet;
+
+  @Option(names = "--resume", description = {"Go on with the interrupted results folder --out: its finished runs are kept,",
+      "the rest trained; repeat the original options. The result equals an uninterrupted run's."})
+  boolean resume;
+
+  int parallelRuns() {
+    return parallelRuns == null ? 1 : parallelRuns;
+  }
+
+  int threads() {
+    return threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+  }
+
+  /** Rejects values no protocol can use, naming the option. */
+  void validate() {
+    positive("--runs", runs);
+    positive("--epochs", epochs);
+    positive("--naug", naug);
+    positive("--batch", batch);
+    positive("--samples", samples);
+    positive("--parallel-runs", parallelRuns);
+    positive("--threads", threads);
+    if (lr != null && !(lr > 0 && Double.isFinite(lr))) {
+      throw new UsageException("--lr must be a positive finite number, got " + lr);
+    }
+    if (threads != null && threads > 1024) {
+      throw new UsageException("--threads must be at most 1024, got " + threads);
+    }
+    if (resume && out == null) {
+      throw new UsageException("--resume needs --out DIR, the folder of the interrupted run");
+    }
+  }
+
+  private static void positive(String name, Integer v) {
+    if (v != null && v < 1) {
+      throw new UsageException(name + " must be a positive integer, got " + v);
+    }
+  }
+
+  static <T> T or(T value, T fallback) {
+    return value == null ? fallback : value;
+  }
+}

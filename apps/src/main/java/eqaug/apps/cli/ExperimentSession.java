@@ -1,0 +1,134 @@
+package eqaug.apps.cli;
+
+import eqaug.apps.results.ConfigJson;
+import eqaug.apps.experiments.Experiment;
+import eqaug.apps.results.ExperimentRunner;
+import eqaug.apps.report.Figure;
+import eqaug.apps.results.Json;
+import eqaug.apps.results.MetricsCsv;
+import eqaug.apps.results.MetricsTable;
+import eqaug.apps.results.PriorResults;
+import eqaug.apps.experiments.Protocol;
+import eqaug.apps.results.ResultsFolder;
+import eqaug.apps.report.Summary;
+import eqaug.apps.experiments.UsageException;
+import eqaug.backend.Backend;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One experiment trained into one results folder: config.json first (status "running"), then after every
+ * finished (run, strategy) metrics.csv and config.json rewritten whole, and at the end the figure. A failure
+ * leaves the finished runs on disk with the status saying what happened; {@code --resume} goes on from them.
+ */
+public final class ExperimentSession {
+  private final ExperimentOptions options;
+  private final Backend backend;
+
+  ExperimentSession(ExperimentOptions options, Backend backend) {
+    this.options = options;
+    this.backend = backend;
+  }
+
+  record Result(ExperimentRunner.Outcome outcome, MetricsTable table, Summary summary) {
+    static Result of(ExperimentRunner.Outcome o) {
+      return new Result(o, MetricsTable.of(o.records), Summary.of(o.records, o.runs));
+    }
+  }
+
+  Result run(Experiment exp, Protocol protocol, ResultsFolder folder, Progress progress, PrintStream out, boolean zoomPanel) {
+    return run(exp, protocol, folder, progress, out, zoomPanel, null);
+  }
+
+  /** With {@code prior}, the folder's finished parts are kept and only the rest is trained. */
+  Result run(Experiment exp, Protocol protocol, ResultsFolder folder, Progress progress, PrintStream out, boolean zoomPanel,
+      PriorResults prior) {
+    String started = prior == null ? Instant.now().toString() : prior.started;
+    List<Object> resumed = new ArrayList<>();
+    if (prior != null) {
+      resumed.addAll(prior.resumed);
+      resumed.add(Instant.now() + " after " + prior.parts.size() + " finished (run, strategy) parts");
+    }
+    int threads = options.threads();
+    out.printf("%s%n  %d runs x 3 strategies, %d epochs, N_aug %d, lr %g, batch %d, %d samples, seed %d, %d thread%s%n",
+        exp.title(), protocol.runs(), protocol.train().epochs(), protocol.train().naug(), protocol.train().lr(),
+        protocol.train().batch(), exp.data().size(), protocol.seed(), threads, threads == 1 ? "" : "s");
+    if (prior == null) {
+      // A resumed folder keeps its config (timings, divergences) until the runner rewrites it with them.
+      write(folder, "config.json", config(exp, protocol, null, "running", started, resumed));
+    }
+    ExperimentRunner.Outcome outcome;
+    ExperimentRunner.Outcome[] last = {null};
+    try {
+      outcome = ExperimentRunner.run(exp, protocol, backend, threads, options.parallelRuns(), progress,
+          soFar -> {
+            last[0] = soFar;
+            save(folder, exp, protocol, soFar, "partial: interrupted after the runs in metrics.csv", started, resumed);
+          }, prior);
+    } catch (RuntimeException | Error e) {
+      if (last[0] != null) {
+        // The parts saved so far stay in the config, so --resume can go on from them.
+        try {
+          write(folder, "config.json", config(exp, protocol, last[0], "failed: " + Main.describeFailure(e), started,
+              resumed));
+        } catch (RuntimeException | Error ignored) {
+          e.addSuppressed(ignored); // a full disk: config.json keeps its last whole version, which matches metrics.csv
+        }
+        if (!(e instanceof UsageException)) {
+          throw new IllegalStateException(Main.describeFailure(e) + "; the finished parts are kept in " + folder.path()
+              + ": repeat the command with --resume --out " + folder.path(), e);
+        }
+      } else if (prior == null) {
+        // Nothing finished: leave no folder behind that would refuse the retry as "already holds results".
+        folder.discardIfEmpty("config.json", "metrics.csv");
+      }
+      throw e;
+    }
+    save(folder, exp, protocol, outcome, "complete", started, resumed);
+    MetricsTable table = MetricsTable.of(outcome.records);
+    try {
+      var panels = Figure.panels(table, exp.title(), zoomPanel);
+      folder.write("figure.png", Figure.png(panels));
+      folder.write("figure.svg", Figure.svg(panels));
+    } catch (IOException | RuntimeException | LinkageError e) {
+      // A JVM without java.desktop (e.g. a minimal jlink image) cannot draw; the numbers are already saved.
+      progress.warn(exp.name() + ": the figure could not be drawn (" + e + "); metrics.csv and config.json are complete");
+    }
+    return new Result(outcome, table, Summary.of(outcome.records, outcome.runs));
+  }
+
+  private String config(Experiment exp, Protocol protocol, ExperimentRunner.Outcome outcome, String status, String started,
+      List<Object> resumed) {
+    Map<String, Object> m = ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device,
+        outcome, status, started);
+    if (!resumed.isEmpty()) {
+      m.put("resumed", resumed);
+    }
+    return Json.write(m);
+  }
+
+  /** The config.json this command writes, before any run: what a folder must match to be resumed by it. */
+  Map<String, Object> expectedConfig(Experiment exp, Protocol protocol) {
+    return ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device, null, "running",
+        Instant.now().toString());
+  }
+
+  private void save(ResultsFolder folder, Experiment exp, Protocol protocol, ExperimentRunner.Outcome soFar,
+      String status, String started, List<Object> resumed) {
+    write(folder, "metrics.csv", MetricsCsv.format(soFar.records));
+    write(folder, "config.json", config(exp, protocol, soFar, status, started, resumed));
+  }
+
+  static void write(ResultsFolder folder, String name, String content) {
+    try {
+      folder.write(name, content);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + folder.path().resolve(name) + ": " + e.getMessage(), e);
+    }
+  }
+}
