@@ -52,7 +52,7 @@ final class ExperimentRunner {
    * Progress is counted in this unit so that the ETA holds across experiments of very different cost.
    */
   static long passMflop(Experiment exp, boolean withGradient) {
-    double forward = 2.0 * new ParameterLayout(exp.architecture()).linearSize() * exp.data().size();
+    double forward = 2.0 * ParameterLayout.of(exp.architecture()).linearSize() * exp.data().size();
     return Math.max(1, Math.round((withGradient ? 3 : 1) * forward / 1e6));
   }
 
@@ -92,7 +92,7 @@ final class ExperimentRunner {
     Outcome out = new Outcome();
     long start = System.nanoTime();
     double priorWall = prior == null ? 0 : prior.wallSeconds;
-    ParameterLayout layout = new ParameterLayout(exp.architecture());
+    ParameterLayout layout = ParameterLayout.of(exp.architecture());
     RandomStreams streams = new RandomStreams(protocol.seed());
     int runs = protocol.runs();
     int workers = Math.max(1, Math.min(parallelRuns, runs));

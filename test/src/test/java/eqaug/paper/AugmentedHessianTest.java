@@ -60,7 +60,7 @@ class AugmentedHessianTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("problems")
   void atAnEquivariantPointTheAugmentedHessianKeepsEAndItsComplementApart(Problem p) {
-    ParameterLayout layout = new ParameterLayout(p.arch());
+    ParameterLayout layout = ParameterLayout.of(p.arch());
     Trainer t = trainer(p);
     float[] a = Fixtures.randomEquivariantParameters(layout, new SplittableRandom(701));
     SplittableRandom rng = new SplittableRandom(702);
@@ -86,7 +86,7 @@ class AugmentedHessianTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("problems")
   void curvatureAtEveryStepIntegratesToTheSecondDifferenceOfTheRisk(Problem p) {
-    ParameterLayout layout = new ParameterLayout(p.arch());
+    ParameterLayout layout = ParameterLayout.of(p.arch());
     Trainer t = trainer(p);
     AugmentedHessian.Gradient g = AugmentedHessian.averagedOver(t, p.group().elements());
     float[] a = Fixtures.randomParameters(layout, new SplittableRandom(703));
