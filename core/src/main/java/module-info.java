@@ -14,6 +14,7 @@ module eqaug.core {
   exports eqaug.nn;
   exports eqaug.random;
   exports eqaug.space;
+  exports eqaug.study;
   exports eqaug.train;
 
   uses eqaug.backend.Backend;

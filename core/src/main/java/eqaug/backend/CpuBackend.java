@@ -45,6 +45,7 @@ public final class CpuBackend implements Backend {
   public TrainingEngine open(Architecture arch, Dataset data, TrainConfig cfg, int threads) {
     Kernels kernels = new VectorKernels(threads);
     Network net = new Network(arch, kernels, Trainer.rowsPerStep(cfg, data.size()));
+    // The CPU engine runs core's one §5 loop.
     Trainer trainer = new Trainer(net, data, cfg);
     return new TrainingEngine() {
       @Override

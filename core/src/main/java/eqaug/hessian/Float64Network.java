@@ -47,7 +47,7 @@ public final class Float64Network {
       throw new IllegalArgumentException("rows per pass must be positive: " + maxRows);
     }
     this.arch = arch;
-    this.layout = new ParameterLayout(arch);
+    this.layout = ParameterLayout.of(arch);
     this.maxRows = maxRows;
     this.stages = arch.stages().toArray(new Stage[0]);
     int n = stages.length;

@@ -36,7 +36,7 @@ public final class Network {
       throw new IllegalArgumentException("batch size must be positive: " + maxBatch);
     }
     this.arch = arch;
-    this.layout = new ParameterLayout(arch);
+    this.layout = ParameterLayout.of(arch);
     this.kernels = kernels;
     this.maxBatch = maxBatch;
     this.stages = arch.stages().toArray(new Stage[0]);

@@ -1,13 +1,18 @@
 package eqaug.nn;
 
 import eqaug.space.OrbitTable;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where each parameter of an {@link Architecture} lives in the one flat float vector: the paper's L
  * (all linear layers, each a row-major out x in matrix) followed by the batch-norm scales and shifts.
- * Metrics and projections act on the linear part, which is exactly L.
+ * Metrics and projections act on the linear part, which is exactly L. A layout is immutable; {@link #of} builds
+ * it, with its orbit tables, once per architecture.
  */
 public final class ParameterLayout {
   /** A linear layer's view into the parameter vector, with its orbit table for Pi_E. */
@@ -24,12 +29,57 @@ public final class ParameterLayout {
   /** A batch norm's scale (channels values at offset) and shift (the next channels values). */
   public record NormView(BatchNorm norm, int offset) {}
 
-  private final List<LayerView> layers = new ArrayList<>();
-  private final List<NormView> norms = new ArrayList<>();
+  private final List<LayerView> layers;
+  private final List<NormView> norms;
   private final int linearSize;
   private final int size;
 
-  public ParameterLayout(Architecture arch) {
+  /**
+   * Layouts by architecture object (identity, since views refer to the architecture's own stages), held
+   * while the architecture is reachable.
+   */
+  private static final Map<Key, ParameterLayout> MEMO = new ConcurrentHashMap<>();
+  private static final ReferenceQueue<Architecture> GONE = new ReferenceQueue<>();
+
+  /** The layout of {@code arch}, built at its first use and shared after (safe from any thread). */
+  public static ParameterLayout of(Architecture arch) {
+    ParameterLayout known = MEMO.get(new Key(arch, null));
+    if (known != null) {
+      return known;
+    }
+    for (Object k; (k = GONE.poll()) != null; ) {
+      MEMO.remove(k);
+    }
+    return MEMO.computeIfAbsent(new Key(arch, GONE), k -> new ParameterLayout(arch));
+  }
+
+  /** A weak reference that compares by its referent's identity. */
+  private static final class Key extends WeakReference<Architecture> {
+    private final int hash;
+
+    Key(Architecture arch, ReferenceQueue<Architecture> queue) {
+      super(arch, queue);
+      this.hash = System.identityHashCode(arch);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (o == this) {
+        return true;
+      }
+      Architecture a = get();
+      return o instanceof Key k && a != null && k.get() == a;
+    }
+  }
+
+  private ParameterLayout(Architecture arch) {
+    List<LayerView> layers = new ArrayList<>();
+    List<NormView> norms = new ArrayList<>();
     long off = 0;
     for (Stage s : arch.stages()) {
       if (s instanceof Linear l) {
@@ -47,6 +97,8 @@ public final class ParameterLayout {
       }
     }
     size = (int) off;
+    this.layers = List.copyOf(layers);
+    this.norms = List.copyOf(norms);
   }
 
   private static void checkFits(long n) {

@@ -4,21 +4,22 @@ import eqaug.data.Dataset;
 import eqaug.group.Group;
 import eqaug.group.GroupElement;
 import eqaug.kernel.Kernels;
+import eqaug.nn.Architecture;
 import eqaug.nn.LossTally;
 import eqaug.nn.Network;
 import eqaug.nn.ParameterLayout;
 import eqaug.space.FieldSpace;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * Gradient descent A <- A - lr * grad for the strategies of the paper's §5, on one data set:
- * NOMINAL averages the mini-batch gradients over the data set; AUGMENTED does so over N_aug passes, each
- * mini-batch moved by one Haar-random g (inputs, and targets when the output space carries an action);
- * EQUIVARIANT projects the nominal gradient onto E before the step. One step per epoch.
+ * The CPU {@link Engine} of the §5 loop ({@link TrainingLoop}): A, A^0 and the gradient are float arrays, and
+ * a pass runs the {@link Network} over whole mini-batches, several per network step. Its passes are public
+ * for the tests and benchmarks that take the risk or its gradient at a given A: on the data as it is, with
+ * Haar-random draws, or with the whole data set moved by one g.
  */
-public final class Trainer {
+public final class Trainer implements Engine {
   private final Network net;
   private final Dataset data;
   private final TrainConfig cfg;
@@ -37,7 +38,12 @@ public final class Trainer {
   private final int batches;
   /** Mini-batches run together in one network step (same results, larger matrix products). */
   private final int batchesPerStep;
-  private final List<String> layerNames = new ArrayList<>();
+  private final List<String> layerNames;
+  private final TrainingLoop loop;
+  // The run in progress (Engine): A, A^0 and the gradient.
+  private float[] a;
+  private float[] a0;
+  private float[] grad;
 
   public Trainer(Network net, Dataset data, TrainConfig cfg) {
     this.net = net;
@@ -65,9 +71,8 @@ public final class Trainer {
     this.code = new int[inSpace.action().group().codeLength()];
     this.xMap = new int[inSpace.dim()];
     this.yMap = new int[outSpace.dim()];
-    for (ParameterLayout.LayerView v : layout.layers()) {
-      layerNames.add(v.name());
-    }
+    this.layerNames = TrainingLoop.layerNames(layout);
+    this.loop = new TrainingLoop(this, cfg);
   }
 
   /** Rows a network should take per step for this protocol: whole mini-batches, about {@value #STEP_ROWS} rows. */
@@ -84,49 +89,68 @@ public final class Trainer {
   /** Rows per network step: enough for the matrix products to run near peak, little memory. */
   public static final int STEP_ROWS = 256;
 
-  /** Trains one run with one strategy from A^0, reporting every epoch (0 to epochs) to the listener. */
+  /** Trains one run with one strategy from A^0 with the §5 loop, reporting every epoch (0 to epochs) to the listener. */
   public RunOutcome run(int run, Strategy strategy, float[] a0, RandomGenerator augRng, TrainingListener listener) {
-    long start = System.nanoTime();
-    float[] a = a0.clone();
-    float[] grad = new float[a.length];
-    int epochs = cfg.epochs();
-    for (int epoch = 0; epoch <= epochs; epoch++) {
-      boolean last = epoch == epochs;
-      boolean nominalGradient = !last && strategy != Strategy.AUGMENTED;
-      if (nominalGradient) {
-        java.util.Arrays.fill(grad, 0f);
-      }
-      // The loss at A_epoch on the unaugmented data; for NOMINAL and EQUIVARIANT the same pass gives the gradient.
-      nominalPass(a, nominalGradient ? grad : null, 1f / batches);
-      listener.onPass(nominalGradient);
-      EpochRecord rec = measure(run, strategy, epoch, a, a0);
-      if (!Double.isFinite(rec.loss()) || !Double.isFinite(rec.totalDistInit())) {
-        String why = "run " + run + ", " + strategy + ", epoch " + epoch + ": the loss became "
-            + rec.loss() + " (training diverged; metrics up to epoch " + (epoch - 1) + " are kept)";
-        listener.onDiverged(run, strategy, epoch, why);
-        return new RunOutcome(run, strategy, a, epoch - 1, why, seconds(start));
-      }
-      listener.onEpoch(rec);
-      if (last) {
-        break;
-      }
-      if (strategy == Strategy.AUGMENTED) {
-        java.util.Arrays.fill(grad, 0f);
-        float weight = 1f / ((float) batches * cfg.naug());
-        for (int pass = 0; pass < cfg.naug(); pass++) {
-          augmentedPass(a, grad, weight, augRng);
-          listener.onPass(true);
-        }
-      } else if (strategy == Strategy.EQUIVARIANT) {
-        layout.project(grad);
-      }
-      kernels.axpy((float) -cfg.lr(), grad, 0, a, 0, a.length);
-    }
-    return new RunOutcome(run, strategy, a, epochs, null, seconds(start));
+    return loop.run(run, strategy, a0, augRng, listener);
   }
 
-  private static double seconds(long start) {
-    return (System.nanoTime() - start) / 1e9;
+  @Override
+  public Architecture architecture() {
+    return net.architecture();
+  }
+
+  @Override
+  public void load(float[] initial) {
+    // A fresh A per run: the run's outcome keeps it.
+    a = initial.clone();
+    a0 = initial;
+    if (grad == null || grad.length != a.length) {
+      grad = new float[a.length];
+    }
+  }
+
+  @Override
+  public void zeroGradient() {
+    Arrays.fill(grad, 0f);
+  }
+
+  @Override
+  public void nominalPass(boolean gradient, float weight) {
+    nominalPass(a, gradient ? grad : null, weight);
+  }
+
+  @Override
+  public void augmentedPasses(int[] draws, int codeLength, int passes, float weight, Runnable afterPass) {
+    for (int pass = 0; pass < passes; pass++) {
+      movedPass(a, grad, weight, null, draws, pass * batches * codeLength);
+      afterPass.run();
+    }
+  }
+
+  @Override
+  public void projectGradient() {
+    layout.project(grad);
+  }
+
+  @Override
+  public void step(float lr) {
+    kernels.axpy(-lr, grad, 0, a, 0, a.length);
+  }
+
+  @Override
+  public Measurement measure() {
+    return measurement(a, a0);
+  }
+
+  @Override
+  public float[] parameters() {
+    return a;
+  }
+
+  /** The number of mini-batches of one pass. */
+  @Override
+  public int batches() {
+    return batches;
   }
 
   /** The number of mini-batches of one pass. */
@@ -149,7 +173,7 @@ public final class Trainer {
 
   /** One pass with each mini-batch moved by its own Haar-random group element (drawn in mini-batch order). */
   public LossTally augmentedPass(float[] a, float[] grad, float weight, RandomGenerator rng) {
-    return movedPass(a, grad, weight, rng, null);
+    return movedPass(a, grad, weight, rng, null, 0);
   }
 
   /**
@@ -157,22 +181,26 @@ public final class Trainer {
    * an action): the risk on the data set moved by g, R(A; g data), and its gradient.
    */
   public LossTally movedPass(float[] a, float[] grad, float weight, GroupElement g) {
-    return movedPass(a, grad, weight, null, g.code());
+    System.arraycopy(g.code(), 0, code, 0, code.length);
+    return movedPass(a, grad, weight, null, null, -1);
   }
 
-  private LossTally movedPass(float[] a, float[] grad, float weight, RandomGenerator rng, int[] fixed) {
+  /**
+   * A pass with mini-batch b moved by: a fresh draw from rng (when given), else the element at
+   * draws[drawsOff + b * codeLength] (when draws are given), else the element already in {@link #code}.
+   */
+  private LossTally movedPass(float[] a, float[] grad, float weight, RandomGenerator rng, int[] draws, int drawsOff) {
     tally.reset();
     Group group = inSpace.action().group();
     int out = data.targetDim();
     int step = batchesPerStep * cfg.batch();
-    if (fixed != null) {
-      System.arraycopy(fixed, 0, code, 0, code.length);
-    }
     for (int from = 0; from < data.size(); from += step) {
       int rows = Math.min(step, data.size() - from);
       for (int b = 0; b < rows; b += cfg.batch()) {
-        if (fixed == null) {
+        if (rng != null) {
           group.sample(rng, code);
+        } else if (draws != null) {
+          System.arraycopy(draws, drawsOff + (from + b) / cfg.batch() * code.length, code, 0, code.length);
         }
         moveBatch(from + b, Math.min(cfg.batch(), rows - b), b);
       }
@@ -204,21 +232,18 @@ public final class Trainer {
 
   /** The metrics of A against A^0 and E, with the loss and accuracy of the last nominal pass. */
   public EpochRecord measure(int run, Strategy strategy, int epoch, float[] a, float[] a0) {
+    return TrainingLoop.record(run, strategy, epoch, measurement(a, a0), layerNames);
+  }
+
+  private Measurement measurement(float[] a, float[] a0) {
     List<ParameterLayout.LayerView> views = layout.layers();
     double[] distInit = new double[views.size()];
     double[] distE = new double[views.size()];
-    double sumInit = 0;
-    double sumE = 0;
     for (int i = 0; i < views.size(); i++) {
       ParameterLayout.LayerView v = views.get(i);
-      double di = kernels.sumSquaredDifference(a, v.offset(), a0, v.offset(), v.size());
-      double de = v.orbits().distanceSquaredToE(a, v.offset());
-      sumInit += di;
-      sumE += de;
-      distInit[i] = Math.sqrt(di);
-      distE[i] = Math.sqrt(de);
+      distInit[i] = kernels.sumSquaredDifference(a, v.offset(), a0, v.offset(), v.size());
+      distE[i] = v.orbits().distanceSquaredToE(a, v.offset());
     }
-    return new EpochRecord(run, strategy, epoch, tally.loss(), tally.accuracy(), layerNames,
-        distInit, distE, Math.sqrt(sumInit), Math.sqrt(sumE));
+    return new Measurement(tally.loss(), tally.accuracy(), distInit, distE);
   }
 }

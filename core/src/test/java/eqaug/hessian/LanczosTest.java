@@ -131,7 +131,7 @@ class LanczosTest {
   void lanczosOnASubspaceFindsTheSpectrumOfTheBlock() {
     Problem p = HessianFixtures.problem(HessianFixtures.mixed(), 76);
     SymmetricOperator h = hessian(p);
-    EquivariantProjection pi = new EquivariantProjection(new eqaug.nn.ParameterLayout(p.arch()));
+    EquivariantProjection pi = new EquivariantProjection(eqaug.nn.ParameterLayout.of(p.arch()));
     SymmetricOperator block = HessianOperators.onComplement(h, pi);
     double[][] m = dense(block);
     int n = m.length;

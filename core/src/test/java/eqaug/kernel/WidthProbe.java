@@ -137,7 +137,7 @@ public final class WidthProbe {
     try (VectorKernels k = new VectorKernels(2)) {
       Network net = new Network(arch, k, Trainer.rowsPerStep(cfg, data.size()));
       Trainer trainer = new Trainer(net, data, cfg);
-      float[] a0 = Initializer.initialParameters(new ParameterLayout(arch), streams.init(0));
+      float[] a0 = Initializer.initialParameters(ParameterLayout.of(arch), streams.init(0));
       h.add(a0);
       for (Strategy s : Strategy.values()) {
         List<EpochRecord> records = new ArrayList<>();

@@ -81,7 +81,7 @@ public final class D4Images {
   /** The three strategies of §5 from one A^0 on the CPU: each one's record of its last epoch. */
   public static Map<Strategy, EpochRecord> train(Architecture arch, Dataset data, TrainConfig cfg, long seed) {
     RandomStreams streams = new RandomStreams(seed);
-    float[] a0 = Initializer.initialParameters(new ParameterLayout(arch), streams.init(0));
+    float[] a0 = Initializer.initialParameters(ParameterLayout.of(arch), streams.init(0));
     Map<Strategy, EpochRecord> last = new EnumMap<>(Strategy.class);
     try (TrainingEngine engine = new CpuBackend().open(arch, data, cfg, 2)) {
       for (Strategy s : Strategy.values()) {

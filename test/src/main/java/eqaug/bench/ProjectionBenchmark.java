@@ -29,7 +29,7 @@ public class ProjectionBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     String[] p = layer.split("/");
-    ParameterLayout layout = new ParameterLayout(Workloads.setup(p[0]).arch());
+    ParameterLayout layout = ParameterLayout.of(Workloads.setup(p[0]).arch());
     view = layout.layers().stream().filter(v -> v.name().equals(p[1])).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no such layer: " + layer));
     weights = GemmBenchmark.random(new SplittableRandom(1), layout.linearSize());

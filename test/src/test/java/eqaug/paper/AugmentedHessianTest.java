@@ -50,7 +50,7 @@ class AugmentedHessianTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("problems")
   void atAnEquivariantPointTheAugmentedHessianKeepsEAndItsComplementApart(Problem p) {
-    ParameterLayout layout = new ParameterLayout(p.arch());
+    ParameterLayout layout = ParameterLayout.of(p.arch());
     EquivariantProjection pi = new EquivariantProjection(layout);
     double[] a = toDouble(Fixtures.randomParameters(layout, new SplittableRandom(701)));
     pi.ontoE(a);
@@ -91,7 +91,7 @@ class AugmentedHessianTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("problems")
   void curvatureIsTheSecondDerivativeOfTheAugmentedRisk(Problem p) {
-    ParameterLayout layout = new ParameterLayout(p.arch());
+    ParameterLayout layout = ParameterLayout.of(p.arch());
     AugmentedRisk risk = AugmentedRisk.exact(p.arch(), data(p), p.batch(), 1000);
     double[] a = toDouble(Fixtures.randomParameters(layout, new SplittableRandom(703)));
     double[] u = toDouble(Fixtures.randomParameters(layout, new SplittableRandom(704)));

@@ -36,7 +36,7 @@ class Corollary1Test {
   @ParameterizedTest(name = "{0}")
   @MethodSource("problems")
   void augmentedDescentStaysInE(Problem p) {
-    ParameterLayout layout = new ParameterLayout(p.arch());
+    ParameterLayout layout = ParameterLayout.of(p.arch());
     Network net = new Network(p.arch(), kernels, p.batch());
     float[] a0 = Initializer.initialParameters(layout, new SplittableRandom(501));
     // Large enough that A travels 10-40% of |A^0| in 20 steps (and the risk drops), small enough to stay stable.

@@ -25,7 +25,7 @@ final class DoubleReference {
 
   DoubleReference(Architecture arch) {
     this.arch = arch;
-    this.layout = new ParameterLayout(arch);
+    this.layout = ParameterLayout.of(arch);
   }
 
   /**

@@ -51,7 +51,7 @@ class GradientCheckTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("problems")
   void floatBackwardMatchesDoubleFiniteDifferences(Problem p) {
-    ParameterLayout layout = new ParameterLayout(p.arch());
+    ParameterLayout layout = ParameterLayout.of(p.arch());
     Network net = new Network(p.arch(), kernels, p.batch());
     DoubleReference ref = new DoubleReference(p.arch());
     float[] a = Fixtures.randomParameters(layout, new SplittableRandom(100));

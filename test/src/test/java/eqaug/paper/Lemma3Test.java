@@ -43,7 +43,7 @@ class Lemma3Test {
   @ParameterizedTest(name = "{0}")
   @MethodSource("problems")
   void movingTheInputIsMovingTheLayers(Problem p) {
-    ParameterLayout layout = new ParameterLayout(p.arch());
+    ParameterLayout layout = ParameterLayout.of(p.arch());
     Network net = new Network(p.arch(), kernels, p.size());
     Group group = p.group();
     FieldSpace xSpace = p.arch().input();
@@ -69,7 +69,7 @@ class Lemma3Test {
   @ParameterizedTest(name = "{0}")
   @MethodSource("problems")
   void theLemmaIsNotVacuous(Problem p) {
-    ParameterLayout layout = new ParameterLayout(p.arch());
+    ParameterLayout layout = ParameterLayout.of(p.arch());
     Network net = new Network(p.arch(), kernels, p.size());
     Group group = p.group();
     float[] a = Fixtures.randomParameters(layout, new SplittableRandom(202));
@@ -98,7 +98,7 @@ class Lemma3Test {
   @ParameterizedTest(name = "{0}")
   @MethodSource("problems")
   void networksWithLayersInEAreEquivariant(Problem p) {
-    ParameterLayout layout = new ParameterLayout(p.arch());
+    ParameterLayout layout = ParameterLayout.of(p.arch());
     Network net = new Network(p.arch(), kernels, p.size());
     float[] a = Fixtures.randomEquivariantParameters(layout, new SplittableRandom(203));
     float[] out = net.logits(a, p.x(), 0, p.size());

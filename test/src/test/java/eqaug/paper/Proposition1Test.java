@@ -45,7 +45,7 @@ class Proposition1Test {
   @ParameterizedTest(name = "{0}")
   @MethodSource("problems")
   void augmentedGradientIsProjectedNominalGradientOnE(Problem p) {
-    ParameterLayout layout = new ParameterLayout(p.arch());
+    ParameterLayout layout = ParameterLayout.of(p.arch());
     Network net = new Network(p.arch(), kernels, p.batch());
     float[] a = Fixtures.randomEquivariantParameters(layout, new SplittableRandom(401));
 
@@ -69,7 +69,7 @@ class Proposition1Test {
   @ParameterizedTest(name = "{0}")
   @MethodSource("problems")
   void awayFromETheTwoSidesDiffer(Problem p) {
-    ParameterLayout layout = new ParameterLayout(p.arch());
+    ParameterLayout layout = ParameterLayout.of(p.arch());
     Network net = new Network(p.arch(), kernels, p.batch());
     float[] a = Fixtures.randomParameters(layout, new SplittableRandom(402));
     float[] projected = Fixtures.projected(layout, Fixtures.nominalGradient(net, p, a));
@@ -87,7 +87,7 @@ class Proposition1Test {
   @Test
   void trainerAugmentedStepWithAllRotationsIsTheEquivariantStep() {
     Problem p = Fixtures.c4SegProblem(410, 12, 4);
-    ParameterLayout layout = new ParameterLayout(p.arch());
+    ParameterLayout layout = ParameterLayout.of(p.arch());
     Network net = new Network(p.arch(), kernels, p.batch());
     Dataset data = new Dataset("rand", p.x(), p.y(), p.size(), p.inDim(), p.outDim());
     double lr = 0.5;

@@ -174,7 +174,7 @@ class RepresentationTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("problems")
   void inducedActionIsConjugation(Problem p) {
-    ParameterLayout layout = new ParameterLayout(p.arch());
+    ParameterLayout layout = ParameterLayout.of(p.arch());
     float[] a = Fixtures.randomParameters(layout, new SplittableRandom(301));
     for (GroupElement g : p.group().elements()) {
       float[] moved = Fixtures.rhoBar(layout, g, a);
@@ -217,7 +217,7 @@ class RepresentationTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("problems")
   void projectionIsTheHaarAverage(Problem p) {
-    ParameterLayout layout = new ParameterLayout(p.arch());
+    ParameterLayout layout = ParameterLayout.of(p.arch());
     float[] a = Fixtures.randomParameters(layout, new SplittableRandom(302));
     float[] b = Fixtures.randomParameters(layout, new SplittableRandom(303));
     float[] pa = Fixtures.projected(layout, a);

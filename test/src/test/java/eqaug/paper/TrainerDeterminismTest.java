@@ -137,7 +137,7 @@ class TrainerDeterminismTest {
   void equivariantStaysExactlyInEAndAllStartFromTheSameA0() {
     Runs runs = trainVector(2);
     Architecture arch = arch();
-    ParameterLayout layout = new ParameterLayout(arch);
+    ParameterLayout layout = ParameterLayout.of(arch);
     for (EpochRecord r : runs.records().get(Strategy.EQUIVARIANT)) {
       // Pi_E of the gradient makes every orbit's entries bitwise equal, and the same step keeps them equal.
       assertEquals(0.0, r.totalDistE(), 0.0, "EQUIVARIANT, epoch " + r.epoch());

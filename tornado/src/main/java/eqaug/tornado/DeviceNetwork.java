@@ -42,7 +42,7 @@ public final class DeviceNetwork {
     ClContext ctx = kernels.context();
     this.k = kernels;
     this.arch = arch;
-    this.layout = new ParameterLayout(arch);
+    this.layout = ParameterLayout.of(arch);
     this.maxBatch = maxBatch;
     this.stages = arch.stages().toArray(new Stage[0]);
     int n = stages.length;

@@ -58,7 +58,7 @@ public final class GpuCheck {
       // Experiment 2's layer: 32 channels of 14 x 14 (smoke: 4 channels of 6 x 6).
       int d = smoke ? 144 : 6272;
       int px = smoke ? 36 : 196;
-      for (int r : smoke ? new int[] {100} : new int[] {DeviceTrainer.DEVICE_STEP_ROWS, 250}) {
+      for (int r : smoke ? new int[] {100} : new int[] {DeviceEngine.DEVICE_STEP_ROWS, 250}) {
         String rd = r + "x" + d;
         ok &= shape(ctx, k, r, d, d, false, true, "forward  Y = X W^T  (" + rd + " . " + d + "x" + d + "^T)");
         ok &= shape(ctx, k, r, d, d, false, false, "backward dX = dY W  (" + rd + " . " + d + "x" + d + ")");
@@ -205,7 +205,7 @@ public final class GpuCheck {
 
   private static double run(OpenClBackend backend, Workload w, Strategy s, int epochs) {
     TrainConfig cfg = new TrainConfig(epochs, 1e-5, w.batch(), 25);
-    float[] a0 = Initializer.initialParameters(new ParameterLayout(w.arch()), new SplittableRandom(3));
+    float[] a0 = Initializer.initialParameters(ParameterLayout.of(w.arch()), new SplittableRandom(3));
     try (TrainingEngine e = backend.open(w.arch(), w.data(), cfg, 1)) {
       long t0 = System.nanoTime();
       e.train(0, s, a0, new SplittableRandom(4), TrainingListener.NONE);

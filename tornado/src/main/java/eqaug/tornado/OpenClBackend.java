@@ -7,6 +7,7 @@ import eqaug.nn.Architecture;
 import eqaug.train.RunOutcome;
 import eqaug.train.Strategy;
 import eqaug.train.TrainConfig;
+import eqaug.train.TrainingLoop;
 import eqaug.train.TrainingListener;
 import eqaug.tornado.cl.ClContext;
 import eqaug.tornado.cl.ClDevice;
@@ -20,7 +21,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * The GPU backend ({@code --device opencl}, or {@code opencl:P:D} for device D of platform P): training runs
- * with {@link DeviceTrainer} on an OpenCL device, found through ServiceLoader by core's {@link Backend}.
+ * core's one §5 loop ({@link TrainingLoop}) over a {@link DeviceEngine} on an OpenCL device, found through ServiceLoader by core's {@link Backend}.
  * Without a selection it takes the first GPU, else the first device.
  */
 public final class OpenClBackend implements Backend {
@@ -104,17 +105,17 @@ public final class OpenClBackend implements Backend {
     ClContext ctx = new ClContext(device);
     try {
       DeviceKernels kernels = new DeviceKernels(ctx);
-      DeviceTrainer trainer = new DeviceTrainer(kernels, arch, data, cfg);
-      return engine(ctx, kernels, trainer);
+      return engine(ctx, kernels, new DeviceEngine(kernels, arch, data, cfg), cfg);
     } catch (RuntimeException | Error e) {
       ctx.close();
       throw e;
     }
   }
 
-  /** A training engine over a device trainer; closing it closes the context (and everything made in it). */
-  static TrainingEngine engine(ClContext ctx, DeviceKernels kernels, DeviceTrainer trainer) {
+  /** The §5 loop over a device engine; closing it closes the context (and everything made in it). */
+  static TrainingEngine engine(ClContext ctx, DeviceKernels kernels, DeviceEngine engine, TrainConfig cfg) {
     ClDevice device = ctx.device();
+    TrainingLoop loop = new TrainingLoop(engine, cfg);
     return new TrainingEngine() {
       @Override
       public String describe() {
@@ -124,7 +125,7 @@ public final class OpenClBackend implements Backend {
 
       @Override
       public RunOutcome train(int run, Strategy strategy, float[] a0, RandomGenerator augRng, TrainingListener listener) {
-        return trainer.run(run, strategy, a0, augRng, listener);
+        return loop.run(run, strategy, a0, augRng, listener);
       }
 
       @Override

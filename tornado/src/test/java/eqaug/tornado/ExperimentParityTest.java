@@ -79,8 +79,8 @@ class ExperimentParityTest {
       DeviceKernels k = new DeviceKernels(ctx, GemmChoice.Policy.FP32, false);
       assertEquals(4, k.accBytes());
       // One pass of draws is 4 mini-batches x (36 + 72) ints.
-      DeviceTrainer trainer = new DeviceTrainer(k, arch, data, cfg, 4L * 4 * (36 + 72));
-      compare(arch, data, cfg, OpenClBackend.engine(ctx, k, trainer));
+      DeviceEngine engine = new DeviceEngine(k, arch, data, cfg, 4L * 4 * (36 + 72));
+      compare(arch, data, cfg, OpenClBackend.engine(ctx, k, engine, cfg));
     } catch (RuntimeException | Error e) {
       ctx.close();
       throw e;
@@ -95,7 +95,7 @@ class ExperimentParityTest {
   }
 
   private static void compare(Architecture arch, Dataset data, TrainConfig cfg, TrainingEngine device) {
-    float[] a0 = Initializer.initialParameters(new ParameterLayout(arch), new SplittableRandom(11));
+    float[] a0 = Initializer.initialParameters(ParameterLayout.of(arch), new SplittableRandom(11));
     try (TrainingEngine cpu = new CpuBackend().open(arch, data, cfg, 1); TrainingEngine dev = device) {
       for (Strategy s : Strategy.values()) {
         List<EpochRecord> expected = new ArrayList<>();

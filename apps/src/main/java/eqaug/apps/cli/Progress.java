@@ -1,5 +1,7 @@
 package eqaug.apps.cli;
 
+import eqaug.apps.results.ExperimentRunner;
+
 import java.io.PrintStream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -11,7 +13,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * holds across experiments of very different cost): a bar with an ETA on a terminal, and a plain line every
  * ten seconds (for logs and CI) otherwise.
  */
-public final class Progress implements AutoCloseable {
+final class Progress implements ExperimentRunner.Progress, AutoCloseable {
   private final ProgressBar bar;
   private final PrintStream log;
   private final PrintStream warnings;

@@ -124,7 +124,7 @@ final class ReproduceCommand implements Callable<Integer> {
             }
             seconds = (prior == null ? 0 : prior.wallSeconds) + (System.nanoTime() - s0) / 1e9;
           }
-          ParameterLayout layout = new ParameterLayout(exp.architecture());
+          ParameterLayout layout = ParameterLayout.of(exp.architecture());
           double norm = r.outcome().initialNorms.stream().mapToDouble(Double::doubleValue).average().orElse(0);
           sections.add(new Report.Section(exp.name(), exp.title(), protocols.get(i), exp.data().size(),
               layout.linearSize(), layout.equivariantDim(), r.table(), norm, seconds, c.zoomPanel(), exp.dataStats()));

@@ -38,7 +38,7 @@ public final class MemoryBudget {
 
   /** Bytes one engine needs to train this architecture with these threads (CPU), beside the shared data. */
   static long engineBytes(Architecture arch, TrainConfig cfg, int samples, int threads, boolean cpu) {
-    ParameterLayout layout = new ParameterLayout(arch);
+    ParameterLayout layout = ParameterLayout.of(arch);
     long params = layout.size();
     // A, its gradient, A^0 and the run's copies, and the orbit table of every weight entry (ints).
     long parameterBytes = 4L * params * 6;

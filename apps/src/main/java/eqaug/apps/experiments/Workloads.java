@@ -44,7 +44,7 @@ public final class Workloads {
   public static List<Shape> shapes(boolean everyLayer) {
     List<Shape> out = new ArrayList<>();
     for (Setup s : setups()) {
-      for (ParameterLayout.LayerView v : new ParameterLayout(s.arch()).layers()) {
+      for (ParameterLayout.LayerView v : ParameterLayout.of(s.arch()).layers()) {
         int rows = v.layer().rows();
         int cols = v.layer().cols();
         if (!everyLayer && 2.0 * s.rows() * rows * cols < 2e7) {

@@ -104,7 +104,7 @@ public final class ConfigJson {
   }
 
   static Map<String, Object> network(Experiment exp) {
-    ParameterLayout layout = new ParameterLayout(exp.architecture());
+    ParameterLayout layout = ParameterLayout.of(exp.architecture());
     Map<String, Object> net = new LinkedHashMap<>();
     net.put("group", exp.architecture().group().name());
     net.put("group_order", exp.architecture().group().order());

@@ -58,7 +58,7 @@ public final class PriorResults {
    */
   public void verifyInitialNorms(Experiment exp, Protocol protocol) {
     int keptRuns = (parts.size() + ExperimentRunner.STRATEGIES.size() - 1) / ExperimentRunner.STRATEGIES.size();
-    eqaug.nn.ParameterLayout layout = new eqaug.nn.ParameterLayout(exp.architecture());
+    eqaug.nn.ParameterLayout layout = eqaug.nn.ParameterLayout.of(exp.architecture());
     eqaug.train.RandomStreams streams = new eqaug.train.RandomStreams(protocol.seed());
     for (int r = 0; r < keptRuns; r++) {
       double here = ExperimentRunner.initialNorm(layout, streams, r);

@@ -23,7 +23,7 @@ class ExperimentsShapeTest {
   record Expect(String name, long dimL, int orbitsPerPair, long dimE) {}
 
   static void check(Architecture arch, List<Expect> expected, int batchNormChannels) {
-    ParameterLayout layout = new ParameterLayout(arch);
+    ParameterLayout layout = ParameterLayout.of(arch);
     List<ParameterLayout.LayerView> layers = layout.layers();
     assertEquals(expected.size(), layers.size(), "linear layers");
     long totalL = 0;

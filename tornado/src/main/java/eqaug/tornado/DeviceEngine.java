@@ -1,17 +1,13 @@
 package eqaug.tornado;
 
 import eqaug.data.Dataset;
-import eqaug.group.Group;
-import eqaug.group.GroupElement;
 import eqaug.nn.Architecture;
 import eqaug.nn.ParameterLayout;
 import eqaug.space.FieldSpace;
-import eqaug.train.EpochRecord;
-import eqaug.train.RunOutcome;
-import eqaug.train.Strategy;
+import eqaug.train.Engine;
 import eqaug.train.TrainConfig;
 import eqaug.train.Trainer;
-import eqaug.train.TrainingListener;
+import eqaug.train.TrainingLoop;
 import eqaug.tornado.cl.ClBuffer;
 import eqaug.tornado.cl.ClContext;
 import eqaug.tornado.graph.DataTransferMode;
@@ -19,18 +15,18 @@ import eqaug.tornado.graph.ExecutionPlan;
 import eqaug.tornado.graph.TaskGraph;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.random.RandomGenerator;
 
 /**
- * {@link Trainer}'s semantics on the device: the data set, parameters, A^0 and the gradient stay in device
- * buffers for the whole run; per epoch only the tally (two numbers per mini-batch) and a few partial sums per
- * layer come back. Group elements are drawn on the host in mini-batch order from the run's augRng, exactly as
- * the CPU trainer draws them, and only their gather maps are uploaded: those of all N_aug passes of an epoch
- * at once where they fit in {@link #MAP_UPLOAD_BYTES}, so the host waits for the device once per epoch (the
- * metrics) and not at every step. Work is organised as task graphs run by execution plans: the draws'
- * upload, a nominal step, an augmented step, the update, and the metrics.
+ * The OpenCL {@link Engine} of the §5 loop ({@link TrainingLoop}): the data set, parameters, A^0 and the
+ * gradient stay in device buffers for the whole run; per epoch only the tally (two numbers per mini-batch) and
+ * a few partial sums per layer come back. The loop draws the group elements on the host; only their gather
+ * maps are uploaded: those of all N_aug passes of an epoch at once where they fit in {@link #MAP_UPLOAD_BYTES},
+ * so the host waits for the device once per epoch (the metrics) and not at every step. Work is organised as
+ * task graphs run by execution plans: the draws' upload, a nominal step, an augmented step, the projection,
+ * the update, and the metrics.
  */
-public final class DeviceTrainer {
+public final class DeviceEngine implements Engine {
+  private final Architecture arch;
   private final DeviceKernels k;
   private final DeviceNetwork net;
   private final Dataset data;
@@ -42,7 +38,6 @@ public final class DeviceTrainer {
   private final float inputShift;
   private final int batches;
   private final int stepRows;
-  private final List<String> layerNames = new ArrayList<>();
   private final List<DeviceOrbits> orbits = new ArrayList<>();
   private final ClBuffer x;
   private final ClBuffer y;
@@ -55,12 +50,17 @@ public final class DeviceTrainer {
   private final int[] partialStart;
   private final int[] xMapHost;
   private final int[] yMapHost;
+  /** Scratch for one draw's code and gather maps. */
+  private final int[] code;
+  private final int[] xMap;
+  private final int[] yMap;
   /** Passes whose gather maps are uploaded together. */
   private final int passesPerUpload;
   private final ExecutionPlan upload;
   private final ExecutionPlan uploadDraws;
   private final ExecutionPlan nominalStep;
   private final ExecutionPlan augmentedStep;
+  private final ExecutionPlan project;
   private final ExecutionPlan update;
   private final ExecutionPlan metrics;
   private double[] tallyHost;
@@ -79,14 +79,14 @@ public final class DeviceTrainer {
   static final int DEVICE_STEP_ROWS = 2000;
   private float weight;
   private boolean wantGrad;
-  private Strategy strategy;
+  private float lr;
 
-  public DeviceTrainer(DeviceKernels kernels, Architecture arch, Dataset data, TrainConfig cfg) {
+  public DeviceEngine(DeviceKernels kernels, Architecture arch, Dataset data, TrainConfig cfg) {
     this(kernels, arch, data, cfg, MAP_UPLOAD_BYTES);
   }
 
   /** With a budget for the gather maps uploaded at once (tests force one pass per upload). */
-  DeviceTrainer(DeviceKernels kernels, Architecture arch, Dataset data, TrainConfig cfg, long mapUploadBytes) {
+  DeviceEngine(DeviceKernels kernels, Architecture arch, Dataset data, TrainConfig cfg, long mapUploadBytes) {
     ClContext ctx = kernels.context();
     this.k = kernels;
     this.data = data;
@@ -96,6 +96,10 @@ public final class DeviceTrainer {
     this.inSpace = arch.input();
     this.outSpace = arch.output();
     this.inputShift = arch.inputShift();
+    this.arch = arch;
+    this.code = new int[arch.group().codeLength()];
+    this.xMap = new int[inSpace.dim()];
+    this.yMap = new int[outSpace.dim()];
     if (data.inputDim() != inSpace.dim() || data.targetDim() != outSpace.dim()) {
       throw new IllegalArgumentException("data set " + data.name() + " has inputs of " + data.inputDim()
           + " and targets of " + data.targetDim() + " values; the network expects " + inSpace.dim()
@@ -120,7 +124,6 @@ public final class DeviceTrainer {
     partialStart = new int[2 * layout.layers().size() + 1];
     int p = 0;
     for (ParameterLayout.LayerView v : layout.layers()) {
-      layerNames.add(v.name());
       DeviceOrbits o = DeviceOrbits.upload(ctx, v.name(), v.orbits());
       orbits.add(o);
       int i = orbits.size() - 1;
@@ -151,15 +154,14 @@ public final class DeviceTrainer {
         })
         .task("network step", () -> net.step(rows, cfg.batch(), targetsMove ? yAug : y,
             targetsMove ? 0 : from * data.targetDim(), weight, true, tally, from / cfg.batch())));
-    update = plan(ctx, new TaskGraph("update")
+    project = plan(ctx, new TaskGraph("project onto E")
         .task("project onto E", () -> {
-          if (strategy == Strategy.EQUIVARIANT) {
-            for (int i = 0; i < orbits.size(); i++) {
-              k.orbitProject(net.grad(), layout.layers().get(i).offset(), orbits.get(i));
-            }
+          for (int i = 0; i < orbits.size(); i++) {
+            k.orbitProject(net.grad(), layout.layers().get(i).offset(), orbits.get(i));
           }
-        })
-        .task("step", () -> k.axpy((float) -cfg.lr(), net.grad(), 0, net.params(), 0, layout.size())));
+        }));
+    update = plan(ctx, new TaskGraph("update")
+        .task("step", () -> k.axpy(-lr, net.grad(), 0, net.params(), 0, layout.size())));
     TaskGraph m = new TaskGraph("metrics");
     for (int i = 0; i < orbits.size(); i++) {
       int layer = i;
@@ -182,61 +184,60 @@ public final class DeviceTrainer {
     return net;
   }
 
-  /** Trains one run from A^0 like {@link Trainer#run}, reporting every epoch (0 to epochs) to the listener. */
-  public RunOutcome run(int run, Strategy strategy, float[] a0Values, RandomGenerator augRng, TrainingListener listener) {
-    long start = System.nanoTime();
-    this.strategy = strategy;
+  @Override
+  public Architecture architecture() {
+    return arch;
+  }
+
+  @Override
+  public int batches() {
+    return batches;
+  }
+
+  @Override
+  public void load(float[] a0Values) {
     upload.execute();
     net.params().write(a0Values);
     a0.write(a0Values);
-    int epochs = cfg.epochs();
-    for (int epoch = 0; epoch <= epochs; epoch++) {
-      boolean last = epoch == epochs;
-      boolean nominalGradient = !last && strategy != Strategy.AUGMENTED;
-      if (nominalGradient) {
-        k.fill(net.grad(), 0, layout.size(), 0f);
+  }
+
+  @Override
+  public void zeroGradient() {
+    k.fill(net.grad(), 0, layout.size(), 0f);
+  }
+
+  @Override
+  public void augmentedPasses(int[] draws, int codeLength, int passes, float w, Runnable afterPass) {
+    for (int pass = 0; pass < passes; pass += passesPerUpload) {
+      int chunk = Math.min(passesPerUpload, passes - pass);
+      gatherMaps(draws, codeLength, pass, chunk);
+      uploadDraws.enqueue();
+      for (int p = 0; p < chunk; p++) {
+        augmentedPass(w, p);
+        afterPass.run();
       }
-      nominalPass(nominalGradient, 1f / batches);
-      listener.onPass(nominalGradient);
-      EpochRecord rec = measure(run, strategy, epoch);
-      if (!Double.isFinite(rec.loss()) || !Double.isFinite(rec.totalDistInit())) {
-        String why = "run " + run + ", " + strategy + ", epoch " + epoch + ": the loss became "
-            + rec.loss() + " (training diverged; metrics up to epoch " + (epoch - 1) + " are kept)";
-        listener.onDiverged(run, strategy, epoch, why);
-        return new RunOutcome(run, strategy, parameters(), epoch - 1, why, seconds(start));
-      }
-      listener.onEpoch(rec);
-      if (last) {
-        break;
-      }
-      if (strategy == Strategy.AUGMENTED) {
-        k.fill(net.grad(), 0, layout.size(), 0f);
-        float w = 1f / ((float) batches * cfg.naug());
-        for (int pass = 0; pass < cfg.naug(); pass += passesPerUpload) {
-          int passes = Math.min(passesPerUpload, cfg.naug() - pass);
-          drawMaps(passes, augRng);
-          uploadDraws.enqueue();
-          for (int p = 0; p < passes; p++) {
-            augmentedPass(w, p);
-            listener.onPass(true);
-          }
-        }
-      }
-      update.enqueue();
     }
-    return new RunOutcome(run, strategy, parameters(), epochs, null, seconds(start));
+  }
+
+  @Override
+  public void projectGradient() {
+    project.enqueue();
+  }
+
+  @Override
+  public void step(float lr) {
+    this.lr = lr;
+    update.enqueue();
   }
 
   /** The parameters on the device now. */
+  @Override
   public float[] parameters() {
     return net.params().readFloats(0, layout.size());
   }
 
-  private static double seconds(long start) {
-    return (System.nanoTime() - start) / 1e9;
-  }
-
   /** Queues one pass over the data as it is (gradient into grad when asked). */
+  @Override
   public void nominalPass(boolean gradient, float w) {
     wantGrad = gradient;
     weight = w;
@@ -247,18 +248,19 @@ public final class DeviceTrainer {
   }
 
   /**
-   * Draws one Haar-random g per mini-batch for {@code passes} passes, in pass and mini-batch order (the CPU
-   * trainer's order), into the host gather maps.
+   * The gather maps of passes first..first+passes of an epoch's draws (pass, then mini-batch order, the loop's
+   * order) into the host buffers that {@link #uploadDraws} sends.
    */
-  private void drawMaps(int passes, RandomGenerator rng) {
-    Group group = inSpace.action().group();
+  private void gatherMaps(int[] draws, int codeLength, int first, int passes) {
     int in = inSpace.dim();
     int out = outSpace.dim();
     for (int s = 0; s < passes * batches; s++) {
-      GroupElement g = group.sample(rng);
-      System.arraycopy(inSpace.gather(g), 0, xMapHost, s * in, in);
+      System.arraycopy(draws, (first * batches + s) * codeLength, code, 0, codeLength);
+      inSpace.gather(code, xMap);
+      System.arraycopy(xMap, 0, xMapHost, s * in, in);
       if (targetsMove) {
-        System.arraycopy(outSpace.gather(g), 0, yMapHost, s * out, out);
+        outSpace.gather(code, yMap);
+        System.arraycopy(yMap, 0, yMapHost, s * out, out);
       }
     }
   }
@@ -273,21 +275,16 @@ public final class DeviceTrainer {
     }
   }
 
-  /** The metrics of the device's parameters against A^0 and E, with the loss and accuracy of the last pass. */
-  public EpochRecord measure(int run, Strategy s, int epoch) {
+  /** The distances of the device's parameters to A^0 and E, with the loss and accuracy of the last nominal pass. */
+  @Override
+  public Measurement measure() {
     metrics.execute();
     int layers = layout.layers().size();
     double[] distInit = new double[layers];
     double[] distE = new double[layers];
-    double sumInit = 0;
-    double sumE = 0;
     for (int i = 0; i < layers; i++) {
-      double di = sum(partialsHost, partialStart[2 * i], partialStart[2 * i + 1]);
-      double de = sum(partialsHost, partialStart[2 * i + 1], partialStart[2 * i + 2]);
-      sumInit += di;
-      sumE += de;
-      distInit[i] = Math.sqrt(di);
-      distE[i] = Math.sqrt(de);
+      distInit[i] = sum(partialsHost, partialStart[2 * i], partialStart[2 * i + 1]);
+      distE[i] = sum(partialsHost, partialStart[2 * i + 1], partialStart[2 * i + 2]);
     }
     double loss = 0;
     double correct = 0;
@@ -297,8 +294,7 @@ public final class DeviceTrainer {
       correct += tallyHost[2 * b + 1];
       entries += net.entries(Math.min(cfg.batch(), data.size() - b * cfg.batch()));
     }
-    return new EpochRecord(run, s, epoch, loss / batches, correct / entries, layerNames, distInit, distE,
-        Math.sqrt(sumInit), Math.sqrt(sumE));
+    return new Measurement(loss / batches, correct / entries, distInit, distE);
   }
 
   private static double sum(double[] v, int from, int to) {

@@ -1,0 +1,117 @@
+package eqaug.study;
+
+import eqaug.backend.Backend;
+import eqaug.backend.CpuBackend;
+import eqaug.data.Dataset;
+import eqaug.nn.Architecture;
+import eqaug.nn.ParameterLayout;
+import eqaug.train.Initializer;
+import eqaug.train.RandomStreams;
+import eqaug.train.Strategy;
+import eqaug.train.TrainConfig;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * A study of the paper's §5 on one architecture and data set: {@code runs} runs, each from its own A^0
+ * (drawn from the seed's init stream and projected onto E), trained with each strategy by gradient descent.
+ * Every (run, strategy) is a pure function of (seed, run), so results do not depend on threads, on runs
+ * trained at once, or on resuming. In a few lines:
+ * <pre>{@code
+ * Study study = new Study(arch, data, new TrainConfig(epochs, lr, batch, naug), runs, seed);
+ * StudyResults results = study.run();
+ * results.record(0, Strategy.AUGMENTED, epochs).totalDistE();
+ * }</pre>
+ */
+public record Study(Architecture architecture, Dataset data, TrainConfig train, int runs, long seed,
+    List<Strategy> strategies) {
+  /** The paper's three strategies, in the order their parts are committed within a run. */
+  public static final List<Strategy> ALL_STRATEGIES =
+      List.of(Strategy.NOMINAL, Strategy.AUGMENTED, Strategy.EQUIVARIANT);
+
+  public Study {
+    if (runs < 1) {
+      throw new IllegalArgumentException("a study needs at least one run, got " + runs);
+    }
+    strategies = List.copyOf(strategies);
+    if (strategies.isEmpty() || new HashSet<>(strategies).size() != strategies.size()) {
+      throw new IllegalArgumentException("a study needs distinct strategies, got " + strategies);
+    }
+    if (data.inputDim() != architecture.input().dim() || data.targetDim() != architecture.output().dim()) {
+      throw new IllegalArgumentException("data set " + data.name() + " has inputs of " + data.inputDim()
+          + " and targets of " + data.targetDim() + " values; " + architecture.name() + " expects "
+          + architecture.input().dim() + " and " + architecture.output().dim());
+    }
+  }
+
+  /** All three strategies. */
+  public Study(Architecture architecture, Dataset data, TrainConfig train, int runs, long seed) {
+    this(architecture, data, train, runs, seed, ALL_STRATEGIES);
+  }
+
+  /** Where and how a study trains: a backend, its threads, and how many runs train at once (each on its own engine). */
+  public record Execution(Backend backend, int threads, int parallelRuns) {
+    public Execution {
+      if (threads < 1 || parallelRuns < 1) {
+        throw new IllegalArgumentException("threads and parallel runs must be at least 1, got " + threads + " and "
+            + parallelRuns);
+      }
+    }
+
+    /** This machine's CPU with all its cores, one run at a time. */
+    public static Execution cpu() {
+      return new Execution(new CpuBackend(), Runtime.getRuntime().availableProcessors(), 1);
+    }
+  }
+
+  /**
+   * Parts finished earlier (a resumed study): the first parts in (run, strategy) order, and ||A^0|| of every
+   * run they touch. They are taken as they are; only the parts after them are trained.
+   */
+  public record Resume(List<StudyResults.Part> parts, List<Double> initialNorms) {
+    public Resume {
+      parts = List.copyOf(parts);
+      initialNorms = List.copyOf(initialNorms);
+    }
+  }
+
+  /** The study's random streams (data, A^0 and draws per run). */
+  public RandomStreams streams() {
+    return new RandomStreams(seed);
+  }
+
+  /** Run r's A^0. */
+  public float[] initialParameters(int run) {
+    return Initializer.initialParameters(ParameterLayout.of(architecture), streams().init(run));
+  }
+
+  /** ||A^0|| of run r over the linear layers: the scale that distances are compared with. */
+  public double initialNorm(int run) {
+    ParameterLayout layout = ParameterLayout.of(architecture);
+    return linearNorm(layout, Initializer.initialParameters(layout, streams().init(run)));
+  }
+
+  /** ||A|| over the linear layers L. */
+  public static double linearNorm(ParameterLayout layout, float[] a) {
+    double sq = 0;
+    for (int i = 0; i < layout.linearSize(); i++) {
+      sq += (double) a[i] * a[i];
+    }
+    return Math.sqrt(sq);
+  }
+
+  /** Trains every part on this machine's CPU, reporting nothing. */
+  public StudyResults run() {
+    return run(Execution.cpu(), StudyListener.NONE);
+  }
+
+  /** Trains every part. */
+  public StudyResults run(Execution execution, StudyListener listener) {
+    return run(execution, listener, null);
+  }
+
+  /** Trains the parts after {@code resume}'s (all when it is null). */
+  public StudyResults run(Execution execution, StudyListener listener, Resume resume) {
+    return new StudyRun(this, execution, listener, resume).run();
+  }
+}

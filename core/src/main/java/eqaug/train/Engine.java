@@ -1,0 +1,51 @@
+package eqaug.train;
+
+import eqaug.nn.Architecture;
+
+/**
+ * What differs between the hardware that runs the one §5 loop ({@link TrainingLoop}): where A, A^0, the
+ * gradient and the data live, and how a pass, the projection onto E, the step and the distances are computed.
+ * Everything about strategies, draws, their order, divergence and records is the loop's. An engine holds one
+ * run at a time; calls come from one thread.
+ */
+public interface Engine {
+  /** The network this engine trains (its layout is {@code ParameterLayout.of(architecture())}). */
+  Architecture architecture();
+
+  /** The mini-batches of one pass over the data set. */
+  int batches();
+
+  /** Starts a run: A := A^0, and A^0 is kept for the distances ||A - A^0||. */
+  void load(float[] a0);
+
+  /** grad := 0. */
+  void zeroGradient();
+
+  /**
+   * One pass over the data set as it is, at A: adds weight times each mini-batch's gradient to grad when
+   * {@code gradient}; the loss and accuracy it tallies are those {@link #measure} reports.
+   */
+  void nominalPass(boolean gradient, float weight);
+
+  /**
+   * {@code passes} passes, each mini-batch moved by its own group element (inputs, and targets when they carry
+   * an action), adding weight times each mini-batch's gradient to grad. {@code draws} holds the elements' codes
+   * in pass, then mini-batch order, {@code codeLength} ints each; {@code afterPass} runs after each pass.
+   */
+  void augmentedPasses(int[] draws, int codeLength, int passes, float weight, Runnable afterPass);
+
+  /** grad := Pi_E grad on the linear layers (the EQUIVARIANT strategy, Lemma 3). */
+  void projectGradient();
+
+  /** A := A - lr * grad. */
+  void step(float lr);
+
+  /** The loss and accuracy of the last nominal pass and, per linear layer, ||A_k - A^0_k||^2 and ||A_k - Pi_E A_k||^2. */
+  Measurement measure();
+
+  /** A as it is now (read back from where it lives); the caller may keep it. */
+  float[] parameters();
+
+  /** One epoch's measurement, squared per-layer distances in the layout's layer order. */
+  record Measurement(double loss, double accuracy, double[] distInitSquared, double[] distESquared) {}
+}
