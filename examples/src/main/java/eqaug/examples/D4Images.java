@@ -1,7 +1,5 @@
 package eqaug.examples;
 
-import eqaug.backend.CpuBackend;
-import eqaug.backend.TrainingEngine;
 import eqaug.data.Dataset;
 import eqaug.group.GeneratedAction;
 import eqaug.group.GroupChecks;
@@ -12,10 +10,10 @@ import eqaug.nn.Architecture;
 import eqaug.nn.Init;
 import eqaug.nn.Linear;
 import eqaug.nn.Loss;
-import eqaug.nn.ParameterLayout;
 import eqaug.space.FieldSpace;
+import eqaug.study.Study;
+import eqaug.study.StudyResults;
 import eqaug.train.EpochRecord;
-import eqaug.train.Initializer;
 import eqaug.train.RandomStreams;
 import eqaug.train.Strategy;
 import eqaug.train.TrainConfig;
@@ -77,17 +75,11 @@ public final class D4Images {
     return new Dataset("centre-of-8x8", x, y, size, 64, 1);
   }
 
-  // Training: today core's engine, directly; the study API planned for core will replace this method.
-  /** The three strategies of §5 from one A^0 on the CPU: each one's record of its last epoch. */
+  /** The three strategies of §5 from one A^0 (a study of one run): each one's record of its last epoch. */
   public static Map<Strategy, EpochRecord> train(Architecture arch, Dataset data, TrainConfig cfg, long seed) {
-    RandomStreams streams = new RandomStreams(seed);
-    float[] a0 = Initializer.initialParameters(ParameterLayout.of(arch), streams.init(0));
+    StudyResults results = new Study(arch, data, cfg, 1, seed).run();
     Map<Strategy, EpochRecord> last = new EnumMap<>(Strategy.class);
-    try (TrainingEngine engine = new CpuBackend().open(arch, data, cfg, 2)) {
-      for (Strategy s : Strategy.values()) {
-        engine.train(0, s, a0, streams.augment(0), r -> last.put(s, r));
-      }
-    }
+    Study.ALL_STRATEGIES.forEach(s -> last.put(s, results.record(0, s, cfg.epochs())));
     return last;
   }
 
