@@ -92,7 +92,8 @@ abstract class ExperimentCommand implements Callable<Integer> {
     WorkUnits.Shard shard = options.shard();
     if (options.listUnits) {
       Experiment exp = create(protocol);
-      out.print(WorkUnits.listing(WorkUnits.of(exp, fitToData(protocol, exp, options))));
+      List<WorkUnits.Unit> units = WorkUnits.of(exp, fitToData(protocol, exp, options));
+      out.print(WorkUnits.listing(shard == null ? units : WorkUnits.select(units, shard)));
       return 0;
     }
     Backend backend = Main.backend(options.device);

@@ -58,7 +58,7 @@ final class ExperimentOptions {
           "DIR/shards/i-of-n of --out DIR; `eqaug merge DIR` joins the shards when all are done."})
   String shard;
 
-  @Option(names = "--list-units", description = "Print the work units with their estimated cost, and exit.")
+  @Option(names = "--list-units", description = "Print the work units (with --shard, the shard's) with their estimated cost, and exit.")
   boolean listUnits;
 
   /** The parsed --shard, or null; it needs --out, the job's folder that every shard shares. */

@@ -65,7 +65,7 @@ final class MergeCommand implements Callable<Integer> {
     String command = String.valueOf(shards.get(0).manifest().get("command"));
     for (ShardDir s : shards) {
       if (!command.equals(String.valueOf(s.manifest().get("command")))) {
-        throw new UsageException("merge: shard " + s.name() + " is of '" + s.manifest().get("command") + "', shard "
+        throw new UsageException("shard " + s.name() + " is of '" + s.manifest().get("command") + "', shard "
             + shards.get(0).name() + " of '" + command + "'");
       }
     }
@@ -74,7 +74,7 @@ final class MergeCommand implements Callable<Integer> {
       for (String id : units(s)) {
         String before = owner.putIfAbsent(id, s.name());
         if (before != null) {
-          throw new UsageException("merge: unit " + id + " is in shard " + before + " and in shard " + s.name()
+          throw new UsageException("unit " + id + " is in shard " + before + " and in shard " + s.name()
               + " (a duplicated shard)");
         }
       }
@@ -86,11 +86,11 @@ final class MergeCommand implements Callable<Integer> {
       joined.add(join(e, reproduce, shards));
     }
     if (owner.size() != joined.stream().mapToInt(j -> j.protocol().runs() * ExperimentRunner.STRATEGIES.size()).sum()) {
-      throw new UsageException("merge: the shards hold units of no " + command + " experiment");
+      throw new UsageException("the shards hold units of no " + command + " experiment");
     }
     // Everything is read and verified: now the files are written.
     List<Object> provenance = provenance(shards);
-    try (ResultsFolder top = ResultsFolder.reopen(job, "merge:")) {
+    try (ResultsFolder top = ResultsFolder.reopen(job, "DIR")) {
       List<Report.Section> sections = new ArrayList<>();
       double wall = 0;
       for (Joined j : joined) {
@@ -129,12 +129,12 @@ final class MergeCommand implements Callable<Integer> {
   private List<ShardDir> readShards() {
     Path dir = job.resolve("shards");
     if (!Files.isDirectory(dir)) {
-      throw new UsageException("merge: " + job + " holds no shards/ folder (run the command with --shard i/n --out "
+      throw new UsageException("" + job + " holds no shards/ folder (run the command with --shard i/n --out "
           + job + " first)");
     }
     for (String name : new String[] {"config.json", "metrics.csv", "report.md"}) {
       if (Files.exists(job.resolve(name))) {
-        throw new UsageException("merge: " + job + " already holds results (" + name + "); nothing was written");
+        throw new UsageException("" + job + " already holds results (" + name + "); nothing was written");
       }
     }
     TreeMap<Integer, Path> byIndex = new TreeMap<>();
@@ -143,7 +143,7 @@ final class MergeCommand implements Callable<Integer> {
       for (Path p : list.sorted().toList()) {
         Matcher m = Shards.FOLDER.matcher(p.getFileName().toString());
         if (!m.matches() || !Files.isDirectory(p)) {
-          throw new UsageException("merge: " + p + " is not a shard folder (i-of-n)");
+          throw new UsageException("" + p + " is not a shard folder (i-of-n)");
         }
         if (!counts.contains(m.group(2))) {
           counts.add(m.group(2));
@@ -151,10 +151,10 @@ final class MergeCommand implements Callable<Integer> {
         byIndex.put(Integer.parseInt(m.group(1)), p);
       }
     } catch (IOException e) {
-      throw new UsageException("merge: cannot read " + dir + ": " + e.getMessage());
+      throw new UsageException("cannot read " + dir + ": " + e.getMessage());
     }
     if (counts.size() != 1) {
-      throw new UsageException("merge: " + dir + " holds shards of " + (counts.isEmpty() ? "no count" : "different counts ("
+      throw new UsageException("" + dir + " holds shards of " + (counts.isEmpty() ? "no count" : "different counts ("
           + String.join(", ", counts) + " ways)") + "; a job's shards must all come from one --shard i/n split");
     }
     int n = Integer.parseInt(counts.get(0));
@@ -165,7 +165,7 @@ final class MergeCommand implements Callable<Integer> {
       }
     }
     if (!missing.isEmpty()) {
-      throw new UsageException("merge: shard" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
+      throw new UsageException("shard" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
           + " missing in " + dir + " (run each with --shard i/" + n + " --out " + job + ")");
     }
     List<ShardDir> shards = new ArrayList<>();
@@ -176,17 +176,17 @@ final class MergeCommand implements Callable<Integer> {
       try {
         manifest = asMap(Json.read(Files.readString(p.resolve(Shards.MANIFEST))));
       } catch (IOException | RuntimeException e2) {
-        throw new UsageException("merge: shard " + name + ": cannot read " + p.resolve(Shards.MANIFEST) + " ("
+        throw new UsageException("shard " + name + ": cannot read " + p.resolve(Shards.MANIFEST) + " ("
             + e2.getMessage() + ")");
       }
       Map<String, Object> sh = asMap(manifest.get("shard"));
       if (!(sh.get("index") instanceof Number i && i.intValue() == e.getKey() && sh.get("count") instanceof Number c
           && c.intValue() == n)) {
-        throw new UsageException("merge: " + p + " holds shard " + sh.get("index") + "/" + sh.get("count")
+        throw new UsageException("" + p + " holds shard " + sh.get("index") + "/" + sh.get("count")
             + ", not " + name + " (a moved or duplicated shard)");
       }
       if (!"complete".equals(manifest.get("status"))) {
-        throw new UsageException("merge: shard " + name + " is not finished (status " + manifest.get("status")
+        throw new UsageException("shard " + name + " is not finished (status " + manifest.get("status")
             + "); go on with it: repeat its command with --resume");
       }
       shards.add(new ShardDir(p, e.getKey(), n, manifest));
@@ -196,7 +196,7 @@ final class MergeCommand implements Callable<Integer> {
 
   private static List<String> units(ShardDir s) {
     if (!(s.manifest().get("units") instanceof List<?> l)) {
-      throw new UsageException("merge: shard " + s.name() + ": shard.json lists no units");
+      throw new UsageException("shard " + s.name() + ": shard.json lists no units");
     }
     return l.stream().map(String::valueOf).toList();
   }
@@ -205,7 +205,7 @@ final class MergeCommand implements Callable<Integer> {
   private static Study.PartId part(ShardDir s, String id, String e) {
     String[] f = id.split("/");
     if (f.length != 3 || !f[1].matches("run[0-9]+")) {
-      throw new UsageException("merge: shard " + s.name() + ": malformed unit id '" + id + "'");
+      throw new UsageException("shard " + s.name() + ": malformed unit id '" + id + "'");
     }
     if (!f[0].equals(e)) {
       return null;
@@ -213,7 +213,7 @@ final class MergeCommand implements Callable<Integer> {
     try {
       return new Study.PartId(Integer.parseInt(f[1].substring(3)), Strategy.valueOf(f[2]));
     } catch (IllegalArgumentException x) {
-      throw new UsageException("merge: shard " + s.name() + ": malformed unit id '" + id + "'");
+      throw new UsageException("shard " + s.name() + ": malformed unit id '" + id + "'");
     }
   }
 
@@ -241,7 +241,7 @@ final class MergeCommand implements Callable<Integer> {
       try {
         cfg = asMap(Json.read(Files.readString(dir.resolve("config.json"))));
       } catch (IOException | RuntimeException x) {
-        throw new UsageException("merge: shard " + s.name() + ": cannot read " + dir.resolve("config.json"));
+        throw new UsageException("shard " + s.name() + ": cannot read " + dir.resolve("config.json"));
       }
       if (base == null) {
         base = cfg;
@@ -249,7 +249,7 @@ final class MergeCommand implements Callable<Integer> {
       } else {
         for (String key : SAME) {
           if (!Json.write(base.get(key)).equals(Json.write(cfg.get(key)))) {
-            throw new UsageException("merge: shards " + baseShard.name() + " and " + s.name() + " of " + e
+            throw new UsageException("shards " + baseShard.name() + " and " + s.name() + " of " + e
                 + " differ in their " + key + " (they are not shards of one job)");
           }
         }
@@ -259,10 +259,10 @@ final class MergeCommand implements Callable<Integer> {
       try {
         prior = PriorResults.load(dir, cfg, epochs, order);
       } catch (UsageException x) {
-        throw new UsageException("merge: shard " + s.name() + ": " + x.getMessage().replaceFirst("^--resume: ", ""));
+        throw new UsageException("shard " + s.name() + ": " + x.getMessage().replaceFirst("^--resume: ", ""));
       }
       if (prior.parts.size() != order.size()) {
-        throw new UsageException("merge: shard " + s.name() + " of " + e + " holds " + prior.parts.size() + " of its "
+        throw new UsageException("shard " + s.name() + " of " + e + " holds " + prior.parts.size() + " of its "
             + order.size() + " parts; go on with it: repeat its command with --resume");
       }
       int j = -1;
@@ -287,7 +287,7 @@ final class MergeCommand implements Callable<Integer> {
       }
     }
     if (base == null) {
-      throw new UsageException("merge: no shard holds units of " + e);
+      throw new UsageException("no shard holds units of " + e);
     }
     Map<String, Object> params = asMap(base.get("parameters"));
     int runs = ((Number) params.get("runs")).intValue();
@@ -307,7 +307,7 @@ final class MergeCommand implements Callable<Integer> {
       o.initialNorms.add(norms.getOrDefault(r, Double.NaN));
     }
     if (!absent.isEmpty() || parts.size() != runs * ExperimentRunner.STRATEGIES.size()) {
-      throw new UsageException("merge: " + (absent.isEmpty() ? "units outside the protocol's " + runs + " runs"
+      throw new UsageException("" + (absent.isEmpty() ? "units outside the protocol's " + runs + " runs"
           : "unit" + (absent.size() > 1 ? "s " : " ") + String.join(", ", absent.subList(0, Math.min(3, absent.size())))
               + (absent.size() > 3 ? " and " + (absent.size() - 3) + " more" : ""))
           + " of " + e + " in no shard");
@@ -376,6 +376,6 @@ final class MergeCommand implements Callable<Integer> {
     if (o instanceof Map<?, ?> m) {
       return (Map<String, Object>) m;
     }
-    throw new UsageException("merge: expected a JSON object, found " + o);
+    throw new UsageException("expected a JSON object, found " + o);
   }
 }

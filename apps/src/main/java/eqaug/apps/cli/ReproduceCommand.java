@@ -65,7 +65,7 @@ final class ReproduceCommand implements Callable<Integer> {
         Experiment exp = commands.get(i).create(protocols.get(i));
         units.addAll(WorkUnits.of(exp, ExperimentCommand.fitToData(protocols.get(i), exp, options)));
       }
-      out.print(WorkUnits.listing(units));
+      out.print(WorkUnits.listing(shard == null ? units : WorkUnits.select(units, shard)));
       return 0;
     }
     Backend backend = Main.backend(options.device);

@@ -74,6 +74,11 @@ class ShardTest {
     assertTrue(augmented > nominal, "N_aug passes make an AUGMENTED unit dearer: " + r.out());
     assertTrue(lines.get(6).startsWith("6 units, " + (4 * nominal + 2 * augmented) + " MFLOP"), lines.get(6));
     assertFalse(Files.exists(out));
+    CliTest.Result mine = CliTest.run(with(PERM, "--list-units", "--shard", "2/3", "--out", out.toString()));
+    ok(mine);
+    assertEquals("perm/run001/AUGMENTED " + augmented + " MFLOP", mine.out().lines().findFirst().orElseThrow(),
+        "the second dearest unit goes to shard 2 of 3: " + mine.out());
+    assertFalse(Files.exists(out));
     CliTest.Result all = CliTest.run(with(REPRODUCE, "--list-units"));
     ok(all);
     assertTrue(all.out().contains("perm/run001/AUGMENTED ") && all.out().contains("trans/run000/NOMINAL ")
@@ -267,7 +272,8 @@ class ShardTest {
     char c = row.charAt(comma - 1);
     lines.set(2, row.substring(0, comma - 1) + (c == '1' ? '2' : '1') + row.substring(comma));
     Files.write(csv, lines);
-    EndToEndTest.assertOneLineError(CliTest.run("merge", damaged.toString()), "shard 3/3");
+    EndToEndTest.assertOneLineError(CliTest.run("merge", damaged.toString()),
+        "shard 3/3: " + csv + ": run ");
 
     // Shards of another protocol in the same job.
     Path other = tmp.resolve("other");
