@@ -64,9 +64,24 @@ public record Study(Architecture architecture, Dataset data, TrainConfig train, 
     }
   }
 
+  /** One (run, strategy) of a study: the unit of work that is a pure function of (seed, run). */
+  public record PartId(int run, Strategy strategy) {}
+
+  /** Every part of this study in (run, strategy) order, the order in which parts are committed. */
+  public List<PartId> parts() {
+    List<PartId> all = new java.util.ArrayList<>();
+    for (int r = 0; r < runs; r++) {
+      for (Strategy s : strategies) {
+        all.add(new PartId(r, s));
+      }
+    }
+    return all;
+  }
+
   /**
-   * Parts finished earlier (a resumed study): the first parts in (run, strategy) order, and ||A^0|| of every
-   * run they touch. They are taken as they are; only the parts after them are trained.
+   * Parts finished earlier (a resumed study): the first of the parts to train in (run, strategy) order, and
+   * ||A^0|| of every run they touch, in the order of those runs. They are taken as they are; only the parts after
+   * them are trained.
    */
   public record Resume(List<StudyResults.Part> parts, List<Double> initialNorms) {
     public Resume {
@@ -112,6 +127,15 @@ public record Study(Architecture architecture, Dataset data, TrainConfig train, 
 
   /** Trains the parts after {@code resume}'s (all when it is null). */
   public StudyResults run(Execution execution, StudyListener listener, Resume resume) {
-    return new StudyRun(this, execution, listener, resume).run();
+    return run(execution, listener, resume, parts());
+  }
+
+  /**
+   * Trains only {@code selected} (distinct parts of this study, in (run, strategy) order), after {@code resume}'s
+   * (which are the first of them). Each part is the same as in a run of the whole study, so disjoint selections
+   * trained anywhere join into the whole study's results.
+   */
+  public StudyResults run(Execution execution, StudyListener listener, Resume resume, List<PartId> selected) {
+    return new StudyRun(this, execution, listener, resume, selected).run();
   }
 }

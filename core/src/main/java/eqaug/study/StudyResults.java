@@ -48,7 +48,7 @@ public final class StudyResults {
     return parts;
   }
 
-  /** ||A^0|| over the linear layers of each run with a committed part. */
+  /** ||A^0|| over the linear layers of each run with a committed part, in the order of those runs. */
   public List<Double> initialNorms() {
     return initialNorms;
   }
@@ -63,7 +63,7 @@ public final class StudyResults {
     return wallSeconds;
   }
 
-  /** Whether every part of the study is here. */
+  /** Whether every part that was to be trained (all of the study's, or the selected ones) is here. */
   public boolean complete() {
     return complete;
   }

@@ -29,32 +29,60 @@ final class StudyRun {
   private final Study.Resume resume;
   private final List<Strategy> strategies;
   private final int runs;
+  /** The parts to train, in (run, strategy) order; results are committed in this order. */
+  private final List<Study.PartId> order;
+  /** Distinct runs of {@link #order}, in order: what the engines are handed. */
+  private final List<Integer> selectedRuns = new ArrayList<>();
   private final StudyResults.Part[][] parts;
+  private final boolean[][] selected;
   private final double[] norms;
   private final List<StudyResults.Part> committed = new ArrayList<>();
   private final List<Double> committedNorms = new ArrayList<>();
-  /** The next (run, strategy index) to commit. */
-  private int nextRun;
-  private int nextStrategy;
+  /** The position in {@link #order} of the next part to commit. */
+  private int next;
   private String engine = "";
   private long start;
 
-  StudyRun(Study study, Study.Execution execution, StudyListener listener, Study.Resume resume) {
+  StudyRun(Study study, Study.Execution execution, StudyListener listener, Study.Resume resume,
+      List<Study.PartId> order) {
     this.study = study;
     this.execution = execution;
     this.listener = listener;
     this.resume = resume;
     this.strategies = study.strategies();
     this.runs = study.runs();
+    this.order = List.copyOf(order);
     this.parts = new StudyResults.Part[runs][strategies.size()];
+    this.selected = new boolean[runs][strategies.size()];
     this.norms = new double[runs];
+    if (this.order.isEmpty()) {
+      throw new IllegalArgumentException("no parts selected to train");
+    }
+    int previous = -1;
+    for (Study.PartId p : this.order) {
+      int si = strategies.indexOf(p.strategy());
+      if (p.run() < 0 || p.run() >= runs || si < 0) {
+        throw new IllegalArgumentException("part (run " + p.run() + ", " + p.strategy() + ") is not one of the study's "
+            + runs + " runs x " + strategies);
+      }
+      int key = p.run() * strategies.size() + si;
+      if (key <= previous) {
+        throw new IllegalArgumentException("selected parts must be distinct and in (run, strategy) order; (run "
+            + p.run() + ", " + p.strategy() + ") comes too late");
+      }
+      previous = key;
+      selected[p.run()][si] = true;
+      if (selectedRuns.isEmpty() || selectedRuns.get(selectedRuns.size() - 1) != p.run()) {
+        selectedRuns.add(p.run());
+      }
+    }
   }
 
   StudyResults run() {
     start = System.nanoTime();
     ParameterLayout layout = ParameterLayout.of(study.architecture());
     RandomStreams streams = study.streams();
-    int workers = Math.max(1, Math.min(execution.parallelRuns(), runs));
+    int workers = Math.max(1, Math.min(execution.parallelRuns(), selectedRuns.size()));
     int firstRun = resume == null ? 0 : takeResumed();
     List<TrainingEngine> engines = new ArrayList<>();
     try {
@@ -67,7 +95,8 @@ final class StudyRun {
       List<Callable<Void>> jobs = new ArrayList<>();
       for (TrainingEngine e : engines) {
         jobs.add(() -> {
-          for (int run = next.getAndIncrement(); run < runs; run = next.getAndIncrement()) {
+          for (int i = next.getAndIncrement(); i < selectedRuns.size(); i = next.getAndIncrement()) {
+            int run = selectedRuns.get(i);
             float[] a0 = Initializer.initialParameters(layout, streams.init(run));
             double norm = Study.linearNorm(layout, a0);
             synchronized (this) {
@@ -75,8 +104,8 @@ final class StudyRun {
             }
             for (int si = 0; si < strategies.size(); si++) {
               synchronized (this) {
-                if (parts[run][si] != null) {
-                  continue; // finished before a resume
+                if (!selected[run][si] || parts[run][si] != null) {
+                  continue; // not this session's, or finished before a resume
                 }
               }
               StudyResults.Part p = trainOne(e, run, strategies.get(si), a0, streams);
@@ -127,42 +156,54 @@ final class StudyRun {
     }
   }
 
-  /** Places the resumed parts; returns the first run with a part still to train. */
+  /** Places the resumed parts; returns the index in {@link #selectedRuns} of the first run with a part still to train. */
   private int takeResumed() {
-    if (resume.parts().size() > runs * strategies.size()) {
-      throw new IllegalArgumentException("resumed " + resume.parts().size() + " parts; the study has "
-          + runs * strategies.size());
+    if (resume.parts().size() > order.size()) {
+      throw new IllegalArgumentException("resumed " + resume.parts().size() + " parts; " + order.size()
+          + " are to be trained");
     }
     int k = 0;
+    int runIndex = -1;
+    int lastRun = -1;
     for (StudyResults.Part p : resume.parts()) {
-      int si = strategies.indexOf(p.strategy());
-      if (p.run() != k / strategies.size() || si != k % strategies.size()) {
+      Study.PartId want = order.get(k);
+      if (p.run() != want.run() || p.strategy() != want.strategy()) {
         throw new IllegalArgumentException("resumed part " + k + " is (run " + p.run() + ", " + p.strategy()
-            + "); parts must be the first ones in (run, strategy) order");
+            + "); parts must be the first ones to train in (run, strategy) order, here (run " + want.run() + ", "
+            + want.strategy() + ")");
       }
-      if (p.run() >= resume.initialNorms().size()) {
+      if (p.run() != lastRun) {
+        runIndex++;
+        lastRun = p.run();
+      }
+      if (runIndex >= resume.initialNorms().size()) {
         throw new IllegalArgumentException("resumed run " + p.run() + " comes without its ||A0||");
       }
-      parts[p.run()][si] = p;
-      norms[p.run()] = resume.initialNorms().get(p.run());
+      parts[p.run()][strategies.indexOf(p.strategy())] = p;
+      norms[p.run()] = resume.initialNorms().get(runIndex);
       k++;
     }
-    return k / strategies.size();
+    if (k == order.size()) {
+      return selectedRuns.size();
+    }
+    return selectedRuns.indexOf(order.get(k).run());
   }
 
-  /** Commits the parts that are next in (run, strategy) order, and tells the listener if there were any. */
+  /** Commits the parts that are next in the selected order, and tells the listener if there were any. */
   private synchronized void commit() {
     boolean any = false;
-    while (nextRun < runs && parts[nextRun][nextStrategy] != null) {
-      if (nextStrategy == 0) {
-        committedNorms.add(norms[nextRun]);
+    while (next < order.size()) {
+      Study.PartId id = order.get(next);
+      StudyResults.Part p = parts[id.run()][strategies.indexOf(id.strategy())];
+      if (p == null) {
+        break;
       }
-      committed.add(parts[nextRun][nextStrategy]);
+      if (next == 0 || order.get(next - 1).run() != id.run()) {
+        committedNorms.add(norms[id.run()]);
+      }
+      committed.add(p);
       any = true;
-      if (++nextStrategy == strategies.size()) {
-        nextStrategy = 0;
-        nextRun++;
-      }
+      next++;
     }
     if (any) {
       listener.committed(snapshot(false));

@@ -162,6 +162,49 @@ class StudyTest {
   }
 
   @Test
+  void disjointSelectionsJoinIntoTheWholeStudy() {
+    Study study = study(3);
+    StudyResults whole = study.run(cpu(1), StudyListener.NONE);
+    List<Study.PartId> all = study.parts();
+    assertEquals(9, all.size());
+    // Two shards of scattered parts, the second with two runs at once and resumed after its first part.
+    List<Study.PartId> a = List.of(all.get(1), all.get(2), all.get(6));
+    List<Study.PartId> b = new ArrayList<>(all);
+    b.removeAll(a);
+    StudyResults ra = study.run(cpu(1), StudyListener.NONE, null, a);
+    StudyResults first = study.run(cpu(1), StudyListener.NONE, null, b.subList(0, 1));
+    List<Integer> trained = new ArrayList<>();
+    StudyResults rb = study.run(cpu(2), new StudyListener() {
+      @Override
+      public void partStarted(int run, Strategy strategy) {
+        synchronized (trained) {
+          trained.add(run * 3 + Study.ALL_STRATEGIES.indexOf(strategy));
+        }
+      }
+    }, new Study.Resume(first.parts(), first.initialNorms()), b);
+    assertEquals(b.size() - 1, trained.size(), "the resumed part is not trained again");
+    assertTrue(ra.complete() && rb.complete());
+    assertEquals(List.of(whole.initialNorms().get(0), whole.initialNorms().get(2)), ra.initialNorms(),
+        "one norm per run the selection touches, in order");
+    assertEquals(whole.initialNorms(), rb.initialNorms());
+    for (Study.PartId id : all) {
+      StudyResults from = a.contains(id) ? ra : rb;
+      assertSameRecords(whole.part(id.run(), id.strategy()).records(), from.part(id.run(), id.strategy()).records(),
+          id.toString());
+    }
+    for (int i = 0; i < b.size(); i++) {
+      assertEquals(b.get(i), new Study.PartId(rb.parts().get(i).run(), rb.parts().get(i).strategy()),
+          "committed in the selection's order");
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> study.run(cpu(1), StudyListener.NONE, null, List.of(all.get(2), all.get(1))));
+    assertThrows(IllegalArgumentException.class,
+        () -> study.run(cpu(1), StudyListener.NONE, null, List.of(new Study.PartId(3, Strategy.NOMINAL))));
+    assertThrows(IllegalArgumentException.class, () -> study.run(cpu(1), StudyListener.NONE,
+        new Study.Resume(whole.parts().subList(0, 1), whole.initialNorms()), a));
+  }
+
+  @Test
   void aResumeMustBeAPrefixInOrder() {
     Study study = study(2);
     StudyResults whole = study.run(cpu(1), StudyListener.NONE);

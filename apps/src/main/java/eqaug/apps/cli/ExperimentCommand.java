@@ -9,7 +9,12 @@ import eqaug.apps.results.ResultsFolder;
 import eqaug.apps.experiments.UsageException;
 import eqaug.backend.Backend;
 import eqaug.train.TrainConfig;
+import eqaug.apps.results.WorkUnits;
+import eqaug.study.Study;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 
@@ -84,12 +89,26 @@ abstract class ExperimentCommand implements Callable<Integer> {
   public Integer call() {
     PrintStream out = System.out;
     Protocol protocol = protocol();
+    WorkUnits.Shard shard = options.shard();
+    if (options.listUnits) {
+      Experiment exp = create(protocol);
+      List<WorkUnits.Unit> units = WorkUnits.of(exp, fitToData(protocol, exp, options));
+      out.print(WorkUnits.listing(shard == null ? units : WorkUnits.select(units, shard)));
+      return 0;
+    }
     Backend backend = Main.backend(options.device);
+    if (shard != null) {
+      Shards.refuseOtherCounts(options.out, shard);
+    }
+    Path dir = shard == null ? options.out : Shards.folder(options.out, shard);
     if (!options.resume) {
-      ResultsFolder.refuseUnusable(options.out, "--out");
+      ResultsFolder.refuseUnusable(dir, "--out");
     }
     Experiment exp = create(protocol); // data problems surface before any folder is made
     protocol = fitToData(protocol, exp, options);
+    if (shard != null) {
+      return callShard(exp, protocol, backend, shard, dir, out);
+    }
     MemoryBudget.checkTraining(exp, protocol, options.threads(), options.parallelRuns(), backend.name().equals("cpu"));
     ExperimentSession session = new ExperimentSession(options, backend);
     try (ResultsFolder folder = options.resume ? ResultsFolder.reopen(options.out, "--out")
@@ -113,6 +132,54 @@ abstract class ExperimentCommand implements Callable<Integer> {
         result = session.run(exp, protocol, folder, progress, out, zoomPanel(), prior);
       }
       result.summary().print(out, exp.title() + " — results in " + folder.path());
+    }
+    return 0;
+  }
+
+  /** One shard of the job: its units trained into DIR/shards/i-of-n, with shard.json saying which. */
+  private int callShard(Experiment exp, Protocol protocol, Backend backend, WorkUnits.Shard shard, Path dir,
+      PrintStream out) {
+    List<WorkUnits.Unit> units = WorkUnits.select(WorkUnits.of(exp, protocol), shard);
+    List<Study.PartId> selection = units.stream().map(WorkUnits.Unit::part).toList();
+    MemoryBudget.checkTraining(exp, protocol, options.threads(), options.parallelRuns(), backend.name().equals("cpu"));
+    ExperimentSession session = new ExperimentSession(options, backend);
+    try (ResultsFolder folder = options.resume ? ResultsFolder.reopen(dir, "--out") : ResultsFolder.open(dir, "--out")) {
+      PriorResults prior = null;
+      double before = 0;
+      String started = Instant.now().toString();
+      if (options.resume) {
+        prior = PriorResults.load(dir, session.expectedConfig(exp, protocol, shard), protocol.train().epochs(),
+            selection);
+        prior.verifyInitialNorms(exp, protocol);
+        before = prior.wallSeconds;
+        started = prior.started;
+        if (prior.complete(protocol.runs())) {
+          out.println(dir + " is complete: nothing to resume");
+          return 0;
+        }
+      }
+      long work = 0;
+      for (WorkUnits.Unit u : units) {
+        work += u.mflop();
+      }
+      if (prior != null) {
+        work = Math.max(1, work - (ExperimentRunner.work(exp, protocol) - remainingWork(exp, protocol, prior)));
+      }
+      Shards.writeManifest(folder, name(), shard, units, options.threads(), started, before, "running");
+      long t0 = System.nanoTime();
+      ExperimentSession.Result result;
+      try (Progress progress = new Progress(exp.name() + " " + shard, Math.max(1, work), System.err, options.quiet);
+           ResumeHint hint = new ResumeHint(options.out, "eqaug " + name(), System.err)) {
+        if (prior != null) {
+          out.println(prior.resuming(protocol.runs()));
+        }
+        result = session.run(exp, protocol, folder, progress, out, zoomPanel(), prior, shard, selection);
+      }
+      Shards.writeManifest(folder, name(), shard, units, options.threads(), started,
+          before + (System.nanoTime() - t0) / 1e9, "complete");
+      out.println("Shard " + shard + " of " + exp.name() + ": " + units.size() + " units ("
+          + result.outcome().runs.size() + " parts) in " + folder.path() + "; when every shard is done: eqaug merge "
+          + options.out);
     }
     return 0;
   }

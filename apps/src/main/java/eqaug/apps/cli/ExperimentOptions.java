@@ -53,6 +53,26 @@ final class ExperimentOptions {
       "the rest trained; repeat the original options. The result equals an uninterrupted run's."})
   boolean resume;
 
+  @Option(names = "--shard", paramLabel = "i/n",
+      description = {"Train only shard i of n (a deterministic, cost-balanced share of the work units) into",
+          "DIR/shards/i-of-n of --out DIR; `eqaug merge DIR` joins the shards when all are done."})
+  String shard;
+
+  @Option(names = "--list-units", description = "Print the work units (with --shard, the shard's) with their estimated cost, and exit.")
+  boolean listUnits;
+
+  /** The parsed --shard, or null; it needs --out, the job's folder that every shard shares. */
+  eqaug.apps.results.WorkUnits.Shard shard() {
+    if (shard == null) {
+      return null;
+    }
+    eqaug.apps.results.WorkUnits.Shard s = eqaug.apps.results.WorkUnits.Shard.parse(shard);
+    if (out == null) {
+      throw new UsageException("--shard needs --out DIR, the folder every shard of the job shares");
+    }
+    return s;
+  }
+
   int parallelRuns() {
     return parallelRuns == null ? 1 : parallelRuns;
   }

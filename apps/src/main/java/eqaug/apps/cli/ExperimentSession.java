@@ -10,6 +10,8 @@ import eqaug.apps.results.MetricsTable;
 import eqaug.apps.results.PriorResults;
 import eqaug.apps.experiments.Protocol;
 import eqaug.apps.results.ResultsFolder;
+import eqaug.apps.results.WorkUnits;
+import eqaug.study.Study;
 import eqaug.apps.report.Summary;
 import eqaug.apps.experiments.UsageException;
 import eqaug.backend.Backend;
@@ -48,6 +50,15 @@ public final class ExperimentSession {
   /** With {@code prior}, the folder's finished parts are kept and only the rest is trained. */
   Result run(Experiment exp, Protocol protocol, ResultsFolder folder, Progress progress, PrintStream out, boolean zoomPanel,
       PriorResults prior) {
+    return run(exp, protocol, folder, progress, out, zoomPanel, prior, null, null);
+  }
+
+  /**
+   * As above; with {@code shard}, only {@code selection} (the shard's parts, in order) is trained, config.json
+   * names the shard, and no figure is drawn (that is the merge's, over all parts).
+   */
+  Result run(Experiment exp, Protocol protocol, ResultsFolder folder, Progress progress, PrintStream out, boolean zoomPanel,
+      PriorResults prior, WorkUnits.Shard shard, List<Study.PartId> selection) {
     String started = prior == null ? Instant.now().toString() : prior.started;
     List<Object> resumed = new ArrayList<>();
     if (prior != null) {
@@ -60,7 +71,7 @@ public final class ExperimentSession {
         protocol.train().batch(), exp.data().size(), protocol.seed(), threads, threads == 1 ? "" : "s");
     if (prior == null) {
       // A resumed folder keeps its config (timings, divergences) until the runner rewrites it with them.
-      write(folder, "config.json", config(exp, protocol, null, "running", started, resumed));
+      write(folder, "config.json", config(exp, protocol, null, "running", started, resumed, shard));
     }
     ExperimentRunner.Outcome outcome;
     ExperimentRunner.Outcome[] last = {null};
@@ -68,14 +79,14 @@ public final class ExperimentSession {
       outcome = ExperimentRunner.run(exp, protocol, backend, threads, options.parallelRuns(), progress,
           soFar -> {
             last[0] = soFar;
-            save(folder, exp, protocol, soFar, "partial: interrupted after the runs in metrics.csv", started, resumed);
-          }, prior);
+            save(folder, exp, protocol, soFar, "partial: interrupted after the runs in metrics.csv", started, resumed, shard);
+          }, prior, selection);
     } catch (RuntimeException | Error e) {
       if (last[0] != null) {
         // The parts saved so far stay in the config, so --resume can go on from them.
         try {
           write(folder, "config.json", config(exp, protocol, last[0], "failed: " + Main.describeFailure(e), started,
-              resumed));
+              resumed, shard));
         } catch (RuntimeException | Error ignored) {
           e.addSuppressed(ignored); // a full disk: config.json keeps its last whole version, which matches metrics.csv
         }
@@ -89,23 +100,32 @@ public final class ExperimentSession {
       }
       throw e;
     }
-    save(folder, exp, protocol, outcome, "complete", started, resumed);
+    save(folder, exp, protocol, outcome, "complete", started, resumed, shard);
     MetricsTable table = MetricsTable.of(outcome.records);
-    try {
-      var panels = Figure.panels(table, exp.title(), zoomPanel);
-      folder.write("figure.png", Figure.png(panels));
-      folder.write("figure.svg", Figure.svg(panels));
-    } catch (IOException | RuntimeException | LinkageError e) {
-      // A JVM without java.desktop (e.g. a minimal jlink image) cannot draw; the numbers are already saved.
-      progress.warn(exp.name() + ": the figure could not be drawn (" + e + "); metrics.csv and config.json are complete");
+    if (shard == null) {
+      drawFigure(folder, table, exp.name(), exp.title(), zoomPanel, progress);
     }
     return new Result(outcome, table, Summary.of(outcome.records, outcome.runs));
   }
 
+  /** figure.png and figure.svg of a complete table; a JVM that cannot draw gets a warning, not a failure. */
+  static void drawFigure(ResultsFolder folder, MetricsTable table, String name, String title, boolean zoomPanel,
+      Progress progress) {
+    try {
+      var panels = Figure.panels(table, title, zoomPanel);
+      folder.write("figure.png", Figure.png(panels));
+      folder.write("figure.svg", Figure.svg(panels));
+    } catch (IOException | RuntimeException | LinkageError e) {
+      // A JVM without java.desktop (e.g. a minimal jlink image) cannot draw; the numbers are already saved.
+      progress.warn(name + ": the figure could not be drawn (" + e + "); metrics.csv and config.json are complete");
+    }
+  }
+
   private String config(Experiment exp, Protocol protocol, ExperimentRunner.Outcome outcome, String status, String started,
-      List<Object> resumed) {
+      List<Object> resumed, WorkUnits.Shard shard) {
     Map<String, Object> m = ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device,
         outcome, status, started);
+    putShard(m, shard);
     if (!resumed.isEmpty()) {
       m.put("resumed", resumed);
     }
@@ -114,14 +134,30 @@ public final class ExperimentSession {
 
   /** The config.json this command writes, before any run: what a folder must match to be resumed by it. */
   Map<String, Object> expectedConfig(Experiment exp, Protocol protocol) {
-    return ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device, null, "running",
-        Instant.now().toString());
+    return expectedConfig(exp, protocol, null);
+  }
+
+  /** The same for a shard's folder: it names its shard, so a folder of another split is not continued. */
+  Map<String, Object> expectedConfig(Experiment exp, Protocol protocol, WorkUnits.Shard shard) {
+    Map<String, Object> m = ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device,
+        null, "running", Instant.now().toString());
+    putShard(m, shard);
+    return m;
+  }
+
+  private static void putShard(Map<String, Object> m, WorkUnits.Shard shard) {
+    if (shard != null) {
+      Map<String, Object> s = new java.util.LinkedHashMap<>();
+      s.put("index", shard.index());
+      s.put("count", shard.count());
+      m.put("shard", s);
+    }
   }
 
   private void save(ResultsFolder folder, Experiment exp, Protocol protocol, ExperimentRunner.Outcome soFar,
-      String status, String started, List<Object> resumed) {
+      String status, String started, List<Object> resumed, WorkUnits.Shard shard) {
     write(folder, "metrics.csv", MetricsCsv.format(soFar.records));
-    write(folder, "config.json", config(exp, protocol, soFar, status, started, resumed));
+    write(folder, "config.json", config(exp, protocol, soFar, status, started, resumed, shard));
   }
 
   static void write(ResultsFolder folder, String name, String content) {

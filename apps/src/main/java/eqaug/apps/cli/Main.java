@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
     description = {
         "Equivariant vs augmented vs nominal training of MLPs on symmetric data",
         "(Flinth & Ohlsson, Optimization Dynamics of Equivariant and Augmented Neural Networks)."},
-    subcommands = {ReproduceCommand.class, PermCommand.class, TransCommand.class, RotCommand.class, BenchCommand.class,
+    subcommands = {ReproduceCommand.class, PermCommand.class, TransCommand.class, RotCommand.class, MergeCommand.class,
+        BenchCommand.class,
         DevicesCommand.class},
     footer = {"", "Main job: eqaug reproduce   (all three experiments, Figure 1 and report.md; quick scale ~5 min)",
         "Quick look: eqaug perm      (Experiment 1 alone, under a minute)"})

@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import eqaug.apps.results.WorkUnits;
+import eqaug.study.Study;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,8 +58,21 @@ final class ReproduceCommand implements Callable<Integer> {
     for (ExperimentCommand c : commands) {
       protocols.add(ExperimentCommand.protocol(c.defaults(options.scale), options));
     }
+    WorkUnits.Shard shard = options.shard();
+    if (options.listUnits) {
+      List<WorkUnits.Unit> units = new ArrayList<>();
+      for (int i = 0; i < commands.size(); i++) {
+        Experiment exp = commands.get(i).create(protocols.get(i));
+        units.addAll(WorkUnits.of(exp, ExperimentCommand.fitToData(protocols.get(i), exp, options)));
+      }
+      out.print(WorkUnits.listing(shard == null ? units : WorkUnits.select(units, shard)));
+      return 0;
+    }
     Backend backend = Main.backend(options.device);
-    if (!options.resume) {
+    if (shard != null) {
+      Shards.refuseOtherCounts(options.out, shard);
+      Shards.refuseExisting(Shards.folder(options.out, shard), options.resume);
+    } else if (!options.resume) {
       ResultsFolder.refuseUnusable(options.out, "--out");
     }
     // Every data set is made or read before any training or folder, so a data problem costs nothing.
@@ -69,6 +84,9 @@ final class ReproduceCommand implements Callable<Integer> {
           backend.name().equals("cpu"));
     }
     ExperimentSession session = new ExperimentSession(options, backend);
+    if (shard != null) {
+      return callShard(commands, experiments, protocols, session, shard, out);
+    }
     List<Summary> summaries = new ArrayList<>();
     try (ResultsFolder top = options.resume ? ResultsFolder.reopen(options.out, "--out")
         : options.out == null ? ResultsFolder.createDefault("reproduce") : ResultsFolder.open(options.out, "--out")) {
@@ -140,10 +158,88 @@ final class ReproduceCommand implements Callable<Integer> {
     }
     return 0;
   }
+  /**
+   * One shard of a reproduction: the shard's units of all three experiments (split together, by cost) trained into
+   * DIR/shards/i-of-n/&lt;experiment&gt;, an experiment without units of this shard getting no folder.
+   */
+  private int callShard(List<ExperimentCommand> commands, List<Experiment> experiments, List<Protocol> protocols,
+      ExperimentSession session, WorkUnits.Shard shard, PrintStream out) {
+    List<WorkUnits.Unit> all = new ArrayList<>();
+    for (int i = 0; i < experiments.size(); i++) {
+      all.addAll(WorkUnits.of(experiments.get(i), protocols.get(i)));
+    }
+    List<WorkUnits.Unit> units = WorkUnits.select(all, shard);
+    Path dir = Shards.folder(options.out, shard);
+    try (ResultsFolder top = options.resume ? ResultsFolder.reopen(dir, "--out") : ResultsFolder.open(dir, "--out")) {
+      List<PriorResults> priors = new ArrayList<>();
+      List<List<Study.PartId>> selections = new ArrayList<>();
+      long work = 0;
+      for (int i = 0; i < experiments.size(); i++) {
+        Experiment exp = experiments.get(i);
+        List<Study.PartId> selection = units.stream().filter(u -> u.experiment().equals(exp.name()))
+            .map(WorkUnits.Unit::part).toList();
+        selections.add(selection);
+        Path sub = dir.resolve(exp.name());
+        PriorResults prior = options.resume && !selection.isEmpty() && PriorResults.present(sub)
+            ? PriorResults.load(sub, session.expectedConfig(exp, protocols.get(i), shard),
+                protocols.get(i).train().epochs(), selection)
+            : null;
+        if (prior != null) {
+          prior.verifyInitialNorms(exp, protocols.get(i));
+        }
+        priors.add(prior);
+        for (WorkUnits.Unit u : units) {
+          if (u.experiment().equals(exp.name()) && (prior == null || prior.parts.stream()
+              .noneMatch(p -> p.run() == u.run() && p.strategy() == u.strategy()))) {
+            work += u.mflop();
+          }
+        }
+      }
+      String started = Instant.now().toString();
+      double before = Shards.priorSeconds(dir, options.resume);
+      Shards.writeManifest(top, "reproduce", shard, units, options.threads(), started, before, "running");
+      long t0 = System.nanoTime();
+      try (Progress progress = new Progress("reproduce " + shard, Math.max(1, work), System.err, options.quiet);
+           ResumeHint hint = new ResumeHint(options.out, "eqaug reproduce", System.err)) {
+        for (int i = 0; i < experiments.size(); i++) {
+          Experiment exp = experiments.get(i);
+          PriorResults prior = priors.get(i);
+          if (selections.get(i).isEmpty()) {
+            continue;
+          }
+          if (prior != null && prior.complete(protocols.get(i).runs())) {
+            out.println(exp.title() + ": this shard's part complete in " + prior.dir + ", kept as it is");
+            continue;
+          }
+          try (ResultsFolder sub = prior != null ? ResultsFolder.reopen(prior.dir, "results folder")
+              : ResultsFolder.open(dir.resolve(exp.name()), "results folder")) {
+            if (prior != null) {
+              out.println(prior.resuming(protocols.get(i).runs()));
+            }
+            session.run(exp, protocols.get(i), sub, progress, out, commands.get(i).zoomPanel(), prior, shard,
+                selections.get(i));
+          }
+        }
+      }
+      Shards.writeManifest(top, "reproduce", shard, units, options.threads(), started,
+          before + (System.nanoTime() - t0) / 1e9, "complete");
+      out.println("Shard " + shard + " of reproduce: " + units.size() + " units in " + dir
+          + "; when every shard is done: eqaug merge " + options.out);
+    }
+    return 0;
+  }
+
   /** report.md and the top config.json, rewritten after every experiment so finished work is always reported. */
   private void writeTop(ResultsFolder top, List<Report.Section> sections, Instant started, double wall, boolean complete) {
+    writeTop(top, sections, started.toString(), wall, complete, options.scale, options.threads(), options.device,
+        options.seed, null);
+  }
+
+  /** The same for given settings; {@code shards} (a merged reproduction's provenance per shard) is recorded when set. */
+  static void writeTop(ResultsFolder top, List<Report.Section> sections, String started, double wall, boolean complete,
+      ExperimentOptions.Scale scale, int threads, String device, long seed, List<Object> shards) {
     Map<String, Object> machine = RunInfo.describe();
-    String note = options.scale == ExperimentOptions.Scale.quick
+    String note = scale == ExperimentOptions.Scale.quick
         ? "Quick scale, chosen so the whole reproduction finishes within 10 minutes on a 2-core machine: " + QUICK_NOTE
             + " The paper's protocol (`--scale paper`) is 30 runs of 50 epochs with N_aug 25 on the full data sets; "
             + "the quick runs show the same qualitative picture with smaller distances."
@@ -151,18 +247,21 @@ final class ReproduceCommand implements Callable<Integer> {
     if (!complete) {
       note += " **This reproduction is still running or was interrupted: only the experiments below have finished.**";
     }
-    ExperimentSession.write(top, "report.md", Report.markdown(options.scale.name(), note, sections, machine, options.threads(), wall));
+    ExperimentSession.write(top, "report.md", Report.markdown(scale.name(), note, sections, machine, threads, wall));
     Map<String, Object> cfg = new LinkedHashMap<>();
     cfg.put("command", "reproduce");
     cfg.put("status", complete ? "complete" : "partial");
-    cfg.put("started", started.toString());
-    cfg.put("scale", options.scale.name());
-    cfg.put("seed", options.seed);
-    cfg.put("threads", options.threads());
-    cfg.put("device", options.device);
+    cfg.put("started", started);
+    cfg.put("scale", scale.name());
+    cfg.put("seed", seed);
+    cfg.put("threads", threads);
+    cfg.put("device", device);
     cfg.put("wall_seconds", wall);
     cfg.put("experiments", sections.stream().map(Report.Section::name).toList());
     cfg.put("versions", machine);
+    if (shards != null) {
+      cfg.put("shards", shards);
+    }
     ExperimentSession.write(top, "config.json", Json.write(cfg));
   }
 }

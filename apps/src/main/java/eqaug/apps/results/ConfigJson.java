@@ -82,7 +82,7 @@ public final class ConfigJson {
    * The finished (run, strategy) parts in the order they were committed, each with the number and SHA-256
    * of its rows in metrics.csv, so that --resume can verify every part it keeps.
    */
-  static List<Object> parts(ExperimentRunner.Outcome outcome) {
+  public static List<Object> parts(ExperimentRunner.Outcome outcome) {
     List<Object> parts = new ArrayList<>();
     int from = 0;
     for (RunOutcome r : outcome.runs) {

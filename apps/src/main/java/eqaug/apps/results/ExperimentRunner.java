@@ -104,6 +104,12 @@ public final class ExperimentRunner {
    */
   public static Outcome run(Experiment exp, Protocol protocol, Backend backend, int threads, int parallelRuns,
       Progress progress, Checkpoint checkpoint, PriorResults prior) {
+    return run(exp, protocol, backend, threads, parallelRuns, progress, checkpoint, prior, null);
+  }
+
+  /** As above, training only {@code selection} (a shard's parts, in (run, strategy) order; null: all). */
+  public static Outcome run(Experiment exp, Protocol protocol, Backend backend, int threads, int parallelRuns,
+      Progress progress, Checkpoint checkpoint, PriorResults prior, List<Study.PartId> selection) {
     Study.Resume resume = null;
     if (prior != null) {
       List<StudyResults.Part> parts = new ArrayList<>();
@@ -115,8 +121,9 @@ public final class ExperimentRunner {
       // The norms were checked against this build's A^0 before any training.
       resume = new Study.Resume(parts, prior.initialNorms);
     }
-    StudyResults done = study(exp, protocol).run(new Study.Execution(backend, threads, parallelRuns),
-        new Listener(exp, protocol, progress, checkpoint, prior), resume);
+    Study study = study(exp, protocol);
+    StudyResults done = study.run(new Study.Execution(backend, threads, parallelRuns),
+        new Listener(exp, protocol, progress, checkpoint, prior), resume, selection == null ? study.parts() : selection);
     return outcome(done, prior);
   }
 

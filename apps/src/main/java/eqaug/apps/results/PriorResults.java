@@ -3,6 +3,7 @@ package eqaug.apps.results;
 import eqaug.apps.experiments.Experiment;
 import eqaug.apps.experiments.Protocol;
 import eqaug.apps.experiments.UsageException;
+import eqaug.study.Study;
 import eqaug.train.EpochRecord;
 import eqaug.train.Strategy;
 import java.io.IOException;
@@ -33,10 +34,14 @@ public final class PriorResults {
   final Map<Strategy, Double> seconds;
   public final double wallSeconds;
   public final List<Object> resumed;
+  /** ||A^0|| of each run the parts touch, in the order of those runs. */
   public final List<Double> initialNorms;
+  /** The parts the folder's command trains, in order (a shard's); null: all of the protocol's. */
+  private final List<Study.PartId> order;
 
   private PriorResults(Path dir, String status, String started, List<Part> parts, Map<Strategy, Double> seconds,
-      double wallSeconds, List<Object> resumed, List<Double> initialNorms) {
+      double wallSeconds, List<Object> resumed, List<Double> initialNorms, List<Study.PartId> order) {
+    this.order = order;
     this.dir = dir;
     this.status = status;
     this.started = started;
@@ -49,7 +54,31 @@ public final class PriorResults {
 
   /** Whether the folder's command finished (its config says so and every part is there). */
   public boolean complete(int runs) {
-    return "complete".equals(status) && parts.size() == runs * ExperimentRunner.STRATEGIES.size();
+    return "complete".equals(status) && parts.size() == total(runs);
+  }
+
+  private int total(int runs) {
+    return order == null ? runs * ExperimentRunner.STRATEGIES.size() : order.size();
+  }
+
+  /** The k-th part the folder's command commits, or null past the last. */
+  private static Study.PartId expectedAt(List<Study.PartId> order, int k) {
+    if (order != null) {
+      return k < order.size() ? order.get(k) : null;
+    }
+    int n = ExperimentRunner.STRATEGIES.size();
+    return new Study.PartId(k / n, ExperimentRunner.STRATEGIES.get(k % n));
+  }
+
+  /** The distinct runs of these parts, in order: the runs whose ||A^0|| a folder records. */
+  private static List<Integer> runsOf(List<Part> parts) {
+    List<Integer> runs = new ArrayList<>();
+    for (Part p : parts) {
+      if (runs.isEmpty() || runs.get(runs.size() - 1) != p.run()) {
+        runs.add(p.run());
+      }
+    }
+    return runs;
   }
 
   /**
@@ -57,12 +86,13 @@ public final class PriorResults {
    * a folder made with another generator or build would otherwise be continued from other start points.
    */
   public void verifyInitialNorms(Experiment exp, Protocol protocol) {
-    int keptRuns = (parts.size() + ExperimentRunner.STRATEGIES.size() - 1) / ExperimentRunner.STRATEGIES.size();
+    List<Integer> keptRuns = runsOf(parts);
     eqaug.nn.ParameterLayout layout = eqaug.nn.ParameterLayout.of(exp.architecture());
     eqaug.train.RandomStreams streams = new eqaug.train.RandomStreams(protocol.seed());
-    for (int r = 0; r < keptRuns; r++) {
+    for (int j = 0; j < keptRuns.size(); j++) {
+      int r = keptRuns.get(j);
       double here = ExperimentRunner.initialNorm(layout, streams, r);
-      double there = r < initialNorms.size() ? initialNorms.get(r) : Double.NaN;
+      double there = j < initialNorms.size() ? initialNorms.get(j) : Double.NaN;
       if (Double.compare(here, there) != 0) {
         throw new UsageException("--resume: run " + r + " starts from another A0 here than in " + dir + " (||A0|| "
             + there + " there, " + here + " here): the folder was computed differently, so it cannot be continued");
@@ -72,7 +102,7 @@ public final class PriorResults {
 
   /** The line a resumed command prints first. */
   public String resuming(int runs) {
-    return "Resuming " + dir + ": " + parts.size() + " of " + runs * ExperimentRunner.STRATEGIES.size()
+    return "Resuming " + dir + ": " + parts.size() + " of " + total(runs)
         + " (run, strategy) parts are done";
   }
 
@@ -87,6 +117,12 @@ public final class PriorResults {
    */
   @SuppressWarnings("unchecked")
   public static PriorResults load(Path dir, Map<String, Object> expected, int epochs) {
+    return load(dir, expected, epochs, null);
+  }
+
+  /** As above for a folder whose command trains only {@code order} (a shard's parts, in order; null: all). */
+  @SuppressWarnings("unchecked")
+  public static PriorResults load(Path dir, Map<String, Object> expected, int epochs, List<Study.PartId> order) {
     Path cfgPath = dir.resolve("config.json");
     if (!Files.isRegularFile(cfgPath)) {
       throw new UsageException("--resume: " + dir + " holds no config.json, so there is nothing to resume");
@@ -107,7 +143,7 @@ public final class PriorResults {
     }
     // The expected values through the same writer and reader, so numbers compare as the file holds them.
     Map<String, Object> want = (Map<String, Object>) Json.read(Json.write(expected));
-    for (String key : new String[] {"scale", "parameters", "numerics", "data"}) {
+    for (String key : new String[] {"scale", "parameters", "numerics", "data", "shard"}) {
       String diff = difference(key, want.get(key), cfg.get(key));
       if (diff != null) {
         throw new UsageException("--resume: " + dir + (key.equals("numerics")
@@ -140,12 +176,13 @@ public final class PriorResults {
     if (cfg.get("initial_norms") instanceof List<?> l) {
       l.forEach(x -> norms.add(x instanceof Number d ? d.doubleValue() : Double.NaN));
     }
-    List<Part> parts = readParts(dir.resolve("metrics.csv"), epochs, divergences, recordedParts(cfgPath, cfg));
+    List<Part> parts = readParts(dir.resolve("metrics.csv"), epochs, divergences, recordedParts(cfgPath, cfg, order),
+        order);
     // Only the kept runs' ||A^0|| are taken (and verified); the others are recomputed when their runs are trained.
-    int keptRuns = (parts.size() + ExperimentRunner.STRATEGIES.size() - 1) / ExperimentRunner.STRATEGIES.size();
+    int keptRuns = runsOf(parts).size();
     List<Double> keptNorms = new ArrayList<>(norms.subList(0, Math.min(norms.size(), keptRuns)));
     return new PriorResults(dir, String.valueOf(cfg.get("status")), String.valueOf(cfg.get("started")), parts,
-        seconds, wall, resumed, keptNorms);
+        seconds, wall, resumed, keptNorms, order);
   }
 
   /** Null when equal; else the first differing entry, as "parameters.epochs is 50 there, 20 here". */
@@ -196,7 +233,7 @@ public final class PriorResults {
     }
   }
 
-  private static List<Recorded> recordedParts(Path cfgPath, Map<String, Object> cfg) {
+  private static List<Recorded> recordedParts(Path cfgPath, Map<String, Object> cfg, List<Study.PartId> order) {
     Object p = cfg.get("parts");
     if (p == null && !"running".equals(cfg.get("status"))) {
       throw new UsageException("--resume: " + cfgPath + " records no checksums of its parts (written by an older eqaug "
@@ -219,10 +256,14 @@ public final class PriorResults {
       }
       Recorded r = out.get(out.size() - 1);
       int k = out.size() - 1;
-      Strategy want = ExperimentRunner.STRATEGIES.get(k % ExperimentRunner.STRATEGIES.size());
-      if (r.run() != k / ExperimentRunner.STRATEGIES.size() || r.strategy() != want) {
+      Study.PartId want = expectedAt(order, k);
+      if (want == null) {
         throw new UsageException("--resume: " + cfgPath + ": part " + (k + 1) + " of 'parts' is " + r.name()
-            + ", where run " + k / ExperimentRunner.STRATEGIES.size() + " " + want + " should come");
+            + ", but only " + k + " parts are to be trained here");
+      }
+      if (r.run() != want.run() || r.strategy() != want.strategy()) {
+        throw new UsageException("--resume: " + cfgPath + ": part " + (k + 1) + " of 'parts' is " + r.name()
+            + ", where run " + want.run() + " " + want.strategy() + " should come");
       }
     }
     return out;
@@ -244,7 +285,8 @@ public final class PriorResults {
    * count and SHA-256); rows after them are only accepted as whole parts written just before an
    * interruption (metrics.csv is written before config.json), and are then dropped and trained again.
    */
-  private static List<Part> readParts(Path csv, int epochs, List<String> divergences, List<Recorded> recorded) {
+  private static List<Part> readParts(Path csv, int epochs, List<String> divergences, List<Recorded> recorded,
+      List<Study.PartId> order) {
     List<Part> parts = new ArrayList<>();
     if (!Files.exists(csv)) {
       if (!recorded.isEmpty()) {
@@ -317,9 +359,9 @@ public final class PriorResults {
         List<Part> after = parse(csv, rest, extra.firstLine(), epochs, List.of());
         int index = parts.size();
         for (Part p : after) {
-          int wantRun = index / ExperimentRunner.STRATEGIES.size();
-          Strategy want = ExperimentRunner.STRATEGIES.get(index % ExperimentRunner.STRATEGIES.size());
-          if (p.run() != wantRun || p.strategy() != want || p.records().size() != epochs + 1) {
+          Study.PartId want = expectedAt(order, index);
+          if (want == null || p.run() != want.run() || p.strategy() != want.strategy()
+              || p.records().size() != epochs + 1) {
             throw new UsageException("not the next part");
           }
           index++;
