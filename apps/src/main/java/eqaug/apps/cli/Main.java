@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
         "Equivariant vs augmented vs nominal training of MLPs on symmetric data",
         "(Flinth & Ohlsson, Optimization Dynamics of Equivariant and Augmented Neural Networks)."},
     subcommands = {ReproduceCommand.class, PermCommand.class, TransCommand.class, RotCommand.class, MergeCommand.class,
-        BenchCommand.class,
+        SlurmCommand.class, BenchCommand.class,
         DevicesCommand.class},
     footer = {"", "Main job: eqaug reproduce   (all three experiments, Figure 1 and report.md; quick scale ~5 min)",
         "Quick look: eqaug perm      (Experiment 1 alone, under a minute)"})
@@ -60,6 +60,8 @@ public final class Main implements Runnable {
   public static int execute(String... args) {
     System.setProperty("eqaug.cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
     CommandLine cl = new CommandLine(new Main());
+    // eqaug slurm passes the options it does not know on to the command it runs.
+    cl.getSubcommands().get("slurm").setUnmatchedOptionsArePositionalParams(true);
     cl.setParameterExceptionHandler((ex, a) -> {
       CommandLine where = ex.getCommandLine();
       PrintWriter err = where.getErr();
@@ -76,6 +78,9 @@ public final class Main implements Runnable {
     });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
+      if (ex instanceof SlurmCommand.Refused r) {
+        return r.code;
+      }
       if (ex instanceof UsageException) {
         err.println(commandLine.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
         err.flush();
