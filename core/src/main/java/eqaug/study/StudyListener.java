@@ -17,6 +17,14 @@ public interface StudyListener {
   /** Metrics of one epoch (epoch 0 is A^0). */
   default void epoch(EpochRecord record) {}
 
+  /** Whether {@link #parameters} should receive A of (run, strategy) at this epoch (0 = A^0). */
+  default boolean wantsParameters(int run, Strategy strategy, int epoch) {
+    return false;
+  }
+
+  /** A of (run, strategy) at an epoch asked for, at the engine's precision; the listener may keep the array. */
+  default void parameters(int run, Strategy strategy, int epoch, double[] a) {}
+
   /** A part ended early: its loss or parameters stopped being finite. */
   default void diverged(int run, Strategy strategy, int epoch, String reason) {}
 

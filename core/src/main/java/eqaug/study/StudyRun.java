@@ -233,6 +233,16 @@ final class StudyRun {
       public void onDiverged(int r, Strategy st, int epoch, String reason) {
         listener.diverged(r, st, epoch, reason);
       }
+
+      @Override
+      public boolean wantsParameters(int epoch) {
+        return listener.wantsParameters(run, s, epoch);
+      }
+
+      @Override
+      public void onParameters(int epoch, double[] a) {
+        listener.parameters(run, s, epoch, a);
+      }
     };
     RunOutcome outcome = e.train(run, s, a0, streams.augment(run), perPart);
     StudyResults.Part p = new StudyResults.Part(run, s, records, outcome);

@@ -46,6 +46,16 @@ public interface Engine {
   /** A as it is now (read back from where it lives); the caller may keep it. */
   float[] parameters();
 
+  /** A as it is now at the engine's own precision (a float32 engine's values, widened exactly). */
+  default double[] parametersDouble() {
+    float[] a = parameters();
+    double[] d = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      d[i] = a[i];
+    }
+    return d;
+  }
+
   /** One epoch's measurement, squared per-layer distances in the layout's layer order. */
   record Measurement(double loss, double accuracy, double[] distInitSquared, double[] distESquared) {}
 }

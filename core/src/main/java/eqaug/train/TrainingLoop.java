@@ -61,6 +61,9 @@ public final class TrainingLoop {
         return new RunOutcome(run, strategy, engine.parameters(), epoch - 1, why, seconds(start));
       }
       listener.onEpoch(rec);
+      if (listener.wantsParameters(epoch)) {
+        listener.onParameters(epoch, engine.parametersDouble());
+      }
       if (last) {
         break;
       }

@@ -225,4 +225,36 @@ class StudyTest {
     assertThrows(IllegalArgumentException.class,
         () -> new Study(arch, data, CFG, 1, 1, List.of(Strategy.NOMINAL, Strategy.NOMINAL)));
   }
+
+  /** A listener receives A at exactly the epochs it asks for: A^0 at 0, the trained parameters at the last. */
+  @Test
+  void parametersAtRequestedEpochs() {
+    Study st = study(2);
+    List<String> seen = new ArrayList<>();
+    List<double[]> got = new ArrayList<>();
+    StudyResults r = st.run(cpu(1), new StudyListener() {
+      @Override
+      public boolean wantsParameters(int run, Strategy s, int epoch) {
+        return run == 1 && (epoch == 0 || epoch == CFG.epochs());
+      }
+
+      @Override
+      public void parameters(int run, Strategy s, int epoch, double[] a) {
+        seen.add(run + " " + s + " " + epoch);
+        got.add(a);
+      }
+    });
+    assertEquals(List.of("1 NOMINAL 0", "1 NOMINAL 3", "1 AUGMENTED 0", "1 AUGMENTED 3", "1 EQUIVARIANT 0",
+        "1 EQUIVARIANT 3"), seen);
+    float[] a0 = st.initialParameters(1);
+    for (int k = 0; k < 3; k++) {
+      float[] last = r.parts().get(3 + k).outcome().finalParameters();
+      assertEquals(a0.length, got.get(2 * k).length);
+      for (int i = 0; i < a0.length; i++) {
+        assertEquals(a0[i], got.get(2 * k)[i], 0);
+        assertEquals(last[i], got.get(2 * k + 1)[i], 0);
+      }
+    }
+    assertNotEquals(a0[0], (float) got.get(1)[0]);
+  }
 }
