@@ -17,6 +17,7 @@ public record RandomStreams(long seed) {
   private static final long DATA = 0x64617461L;
   private static final long INIT = 0x696e6974L;
   private static final long AUGMENT = 0x61756720L;
+  private static final long HESSIAN = 0x68657373L;
 
   /** The data set (shared by all runs). */
   public SplitMix64 data() {
@@ -31,6 +32,11 @@ public record RandomStreams(long seed) {
   /** Run r's group draws for AUGMENTED. */
   public SplitMix64 augment(int run) {
     return stream(AUGMENT, run);
+  }
+
+  /** Run r's draws for the stability analysis (Haar draws of H^aug, Lanczos starts); not used by training. */
+  public SplitMix64 hessian(int run) {
+    return stream(HESSIAN, run);
   }
 
   private SplitMix64 stream(long purpose, long run) {
