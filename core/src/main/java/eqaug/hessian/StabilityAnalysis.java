@@ -70,7 +70,13 @@ public final class StabilityAnalysis {
    */
   public record Point(Block complement, Block equivariant, double distanceToE, double norm, boolean projected,
       int elements, boolean exact, double kinkDistance, List<Weight> layerWeights, List<Weight> channelWeights,
-      long nominalProducts) {}
+      long nominalProducts, double curvatureCheckPerp, double curvatureCheckE) {}
+
+  /**
+   * The step of the independent curvature check: (R(A + εy) − 2R(A) + R(A − εy)) / ε² along a unit Ritz vector y
+   * should be close to its Ritz value (it differs by O(ε²) and by the leaky-ReLU kinks the steps cross).
+   */
+  public static final double CHECK_STEP = 1e-5;
 
   private StabilityAnalysis() {}
 
@@ -114,8 +120,10 @@ public final class StabilityAnalysis {
     Block onE = new Block("E", dimE, Lanczos.extremes(HessianOperators.onE(hE, pi), pi::ontoE, o.k(), o.steps(),
         rng.nextLong()));
     double[] y = perp.result().smallest().get(0).vector();
+    double checkPerp = secondDifference(aug, a, y, CHECK_STEP);
+    double checkE = secondDifference(forE, a, onE.result().smallest().get(0).vector(), CHECK_STEP);
     return new Point(perp, onE, distance, norm, projected, aug.elementCount(), aug.isExact(), kink[0],
-        layerWeights(layout, y), channelWeights(arch, layout, y), products[0]);
+        layerWeights(layout, y), channelWeights(arch, layout, y), products[0], checkPerp, checkE);
   }
 
   private static SymmetricOperator counted(SymmetricOperator m, AugmentedRisk risk, int nominalPerProduct,
@@ -134,6 +142,17 @@ public final class StabilityAnalysis {
         onProduct.accept(nominalPerProduct);
       }
     };
+  }
+
+  /** (R(a + εy) − 2R(a) + R(a − εy)) / ε²: the curvature of the risk along y, without any Hessian product. */
+  static double secondDifference(AugmentedRisk risk, double[] a, double[] y, double eps) {
+    double[] plus = a.clone();
+    double[] minus = a.clone();
+    for (int i = 0; i < a.length; i++) {
+      plus[i] += eps * y[i];
+      minus[i] -= eps * y[i];
+    }
+    return (risk.value(plus) - 2 * risk.value(a) + risk.value(minus)) / (eps * eps);
   }
 
   /** ||A|| over the linear layers. */

@@ -85,6 +85,9 @@ class StabilityAnalysisTest {
       assertEquals(onE[onE.length - 1 - i], p.equivariant().result().largest().get(i).value(), 1e-9 * scale,
           "E largest " + i);
     }
+    // The independent check: second differences of the risks themselves along the two λ_min vectors.
+    assertEquals(p.complement().lambdaMin(), p.curvatureCheckPerp(), 1e-4 * scale, "curvature check on E_perp");
+    assertEquals(p.equivariant().lambdaMin(), p.curvatureCheckE(), 1e-4 * scale, "curvature check on E");
     for (Lanczos.RitzPair r : p.complement().result().smallest()) {
       assertTrue(r.residual() < 1e-8 * scale, "converged: residual " + r.residual());
     }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
     description = {
         "Equivariant vs augmented vs nominal training of MLPs on symmetric data",
         "(Flinth & Ohlsson, Optimization Dynamics of Equivariant and Augmented Neural Networks)."},
-    subcommands = {ReproduceCommand.class, PermCommand.class, TransCommand.class, RotCommand.class, MergeCommand.class,
+    subcommands = {ReproduceCommand.class, PermCommand.class, TransCommand.class, RotCommand.class, StabilityCommand.class, MergeCommand.class,
         SlurmCommand.class, BenchCommand.class,
         DevicesCommand.class},
     footer = {"", "Main job: eqaug reproduce   (all three experiments, Figure 1 and report.md; quick scale ~5 min)",

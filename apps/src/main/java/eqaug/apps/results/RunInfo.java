@@ -20,7 +20,7 @@ public final class RunInfo {
    * The most heap this JVM has held so far, summed over the heap's memory pools (an upper bound), in MiB;
    * null on a runtime without java.management (e.g. a minimal jlink image).
    */
-  static Long peakHeapMiB() {
+  public static Long peakHeapMiB() {
     try {
       long peak = 0;
       for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {

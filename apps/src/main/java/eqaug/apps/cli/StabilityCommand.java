@@ -1,0 +1,404 @@
+package eqaug.apps.cli;
+
+import eqaug.apps.experiments.Experiment;
+import eqaug.apps.experiments.MemoryBudget;
+import eqaug.apps.experiments.Protocol;
+import eqaug.apps.experiments.UsageException;
+import eqaug.apps.results.ConfigJson;
+import eqaug.apps.results.ExperimentRunner;
+import eqaug.apps.results.Json;
+import eqaug.apps.results.ResultsFolder;
+import eqaug.apps.results.RunInfo;
+import eqaug.apps.stability.StabilityCsv;
+import eqaug.apps.stability.StabilityFigure;
+import eqaug.apps.stability.StabilityPoint;
+import eqaug.apps.stability.StabilityReport;
+import eqaug.backend.Backend;
+import eqaug.hessian.Float64Network;
+import eqaug.hessian.StabilityAnalysis;
+import eqaug.nn.ParameterLayout;
+import eqaug.study.Study;
+import eqaug.study.StudyListener;
+import eqaug.train.EpochRecord;
+import eqaug.train.RandomStreams;
+import eqaug.train.Strategy;
+import eqaug.train.TrainConfig;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Is E stable under augmented training (§4.2)? Trains EQUIVARIANT — by Proposition 1 the augmented flow
+ * restricted to E — and at the chosen epochs computes the extreme eigenvalues of the augmented risk's Hessian on
+ * E⊥ and on E, writing stability.csv, points.csv, least-stable.csv, the figure and report.md point by point.
+ */
+@Command(name = "stability", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Is E stable under augmented training? (paper §4.2) Trains EQUIVARIANT (the augmented flow restricted to E,",
+        "Proposition 1) and, at A^0 and the epochs of --at, computes the extreme eigenvalues of the augmented risk's",
+        "Hessian on E-perp and on E (float64, exact Hessian-vector products, Lanczos), with residual bounds, the",
+        "verdict per point and where the least stable direction lives.",
+        "Quick defaults (a few minutes on 2 cores): perm = " + StabilityCommand.PERM_QUICK + ";",
+        "  trans = " + StabilityCommand.TRANS_QUICK + ";",
+        "  rot = " + StabilityCommand.ROT_QUICK + ".",
+        "--scale paper: the paper's network, data size and training protocol (perm: 10 runs, --at 0,20,50,",
+        "  K 3, 40 steps, 10 draws; trans and rot: see docs/stability.md for what fits).",
+        "Options of the experiment commands not listed apply as there (--runs, --epochs, --lr, --batch, --samples,",
+        "--seed, --out, --threads, -q)."})
+final class StabilityCommand implements Callable<Integer> {
+  static final String PERM_QUICK = "1 run, 20 epochs, 1000 graphs, --at 0,20, K 2, 20 Lanczos steps, 4 Haar draws";
+  static final String TRANS_QUICK = "1 run, 5 epochs, the first 100 images, --at 0,5, K 1, 8 steps, 2 Haar draws";
+  static final String ROT_QUICK = "1 run, 5 epochs, 25 images, --at 0,5, K 1, 8 steps, all 4 elements of C4";
+  /** The largest group whose every element --draws all averages over. */
+  static final long MAX_EXACT = 5000;
+
+  @Parameters(index = "0", paramLabel = "perm|trans|rot", description = "The experiment whose network and data are analysed.")
+  String experiment;
+
+  @Mixin
+  ExperimentOptions options = new ExperimentOptions();
+
+  @Option(names = "--at", paramLabel = "EPOCHS",
+      description = "Comma-separated epochs to analyse (0 = A^0; 'last' = the final epoch).")
+  String at;
+
+  @Option(names = "--eigenvalues", paramLabel = "K", description = "Eigenvalues computed at each end of each block.")
+  Integer k;
+
+  @Option(names = "--lanczos-steps", paramLabel = "M", description = "Lanczos steps per block (memory: M + 3 + 2K vectors).")
+  Integer steps;
+
+  @Option(names = "--draws", paramLabel = "M|all",
+      description = {"How H^aug averages over G: 'all' = every element (refused above " + MAX_EXACT + "),",
+          "M = that many Haar draws, fixed per run."})
+  String draws;
+
+  /** The analysis settings of one experiment and scale, before the user's overrides. */
+  record Plan(Protocol protocol, String at, int k, int steps, String draws) {}
+
+  static ExperimentCommand experimentCommand(String name) {
+    return switch (name == null ? "" : name) {
+      case "perm" -> new PermCommand();
+      case "trans" -> new TransCommand();
+      case "rot" -> new RotCommand();
+      default -> throw new UsageException("unknown experiment '" + name + "' (experiments: perm, trans, rot)");
+    };
+  }
+
+  static Plan defaults(String name, ExperimentOptions.Scale scale) {
+    boolean quick = scale == ExperimentOptions.Scale.quick;
+    return switch (name) {
+      case "perm" -> quick
+          ? new Plan(new Protocol(1, 1000, new TrainConfig(20, 1e-5, 200, 1), 1), "0,last", 2, 20, "4")
+          : new Plan(new Protocol(10, 1000, new TrainConfig(50, 1e-5, 200, 1), 1), "0,20,50", 3, 40, "10");
+      case "trans" -> quick
+          ? new Plan(new Protocol(1, 100, new TrainConfig(5, 1e-5, 25, 1), 1), "0,last", 1, 8, "2")
+          : new Plan(new Protocol(1, 250, new TrainConfig(50, 1e-5, 25, 1), 1), "0,50", 2, 12, "8");
+      case "rot" -> quick
+          ? new Plan(new Protocol(1, 25, new TrainConfig(5, 1e-5, 25, 1), 1), "0,last", 1, 8, "all")
+          : new Plan(new Protocol(1, 250, new TrainConfig(50, 1e-5, 25, 1), 1), "0,50", 2, 12, "all");
+      default -> throw new UsageException("unknown experiment '" + name + "' (experiments: perm, trans, rot)");
+    };
+  }
+
+  /** The epochs of --at: distinct, ascending, each within 0..epochs. */
+  static List<Integer> parseAt(String text, int epochs) {
+    TreeSet<Integer> set = new TreeSet<>();
+    for (String part : text.split(",", -1)) {
+      String p = part.trim();
+      int e;
+      if (p.equals("last")) {
+        e = epochs;
+      } else {
+        try {
+          e = Integer.parseInt(p);
+        } catch (NumberFormatException ex) {
+          throw new UsageException("--at takes comma-separated epochs (0 = A^0, or 'last'), got '" + text + "'");
+        }
+      }
+      if (e < 0 || e > epochs) {
+        throw new UsageException("--at " + text + ": epoch " + e + " is outside 0.." + epochs
+            + " (the protocol trains " + epochs + " epochs; raise --epochs to analyse later points)");
+      }
+      set.add(e);
+    }
+    return List.copyOf(set);
+  }
+
+  /** 0 for the exact average over G, else the number of Haar draws. */
+  static int parseDraws(String text, Experiment exp) {
+    if (text.equals("all")) {
+      long order = exp.architecture().group().order();
+      if (order > MAX_EXACT) {
+        throw new UsageException("--draws all: " + exp.architecture().group().name() + " has "
+            + (order == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : order) + " elements, more than the "
+            + MAX_EXACT + " an exact average may take; give a number of Haar draws instead");
+      }
+      return 0;
+    }
+    try {
+      int m = Integer.parseInt(text);
+      if (m >= 1 && m <= 100_000) {
+        return m;
+      }
+    } catch (NumberFormatException ignored) {
+      // the message below says what is accepted
+    }
+    throw new UsageException("--draws takes 'all' or a number of Haar draws from 1 to 100000, got '" + text + "'");
+  }
+
+  /** Options of the experiment commands that mean nothing here are refused, not silently ignored. */
+  private void refuseInapplicable() {
+    if (options.naug != null) {
+      throw new UsageException("--naug does not apply: stability trains EQUIVARIANT; --draws sets how H^aug averages");
+    }
+    if (!options.device.equals("cpu")) {
+      throw new UsageException("--device " + options.device + ": the stability analysis runs on the CPU only");
+    }
+    if (options.resume || options.shard != null || options.listUnits || options.parallelRuns != null) {
+      throw new UsageException("--resume, --shard, --list-units and --parallel-runs do not apply to stability "
+          + "(its files are rewritten after every point, so an interrupted run keeps the points it computed)");
+    }
+  }
+
+  @Override
+  public Integer call() {
+    PrintStream out = System.out;
+    ExperimentCommand cmd = experimentCommand(experiment);
+    refuseInapplicable();
+    Plan plan = defaults(experiment, options.scale);
+    Protocol protocol = ExperimentCommand.protocol(plan.protocol(), options);
+    List<Integer> epochs = parseAt(at == null ? plan.at() : at, protocol.train().epochs());
+    int kk = k == null ? plan.k() : k;
+    int mm = steps == null ? plan.steps() : steps;
+    if (kk < 1 || kk > 100) {
+      throw new UsageException("--eigenvalues must be from 1 to 100, got " + kk);
+    }
+    if (mm < 2 * kk || mm > 10_000) {
+      throw new UsageException("--lanczos-steps must be from 2K = " + 2 * kk + " to 10000, got " + mm);
+    }
+    ResultsFolder.refuseUnusable(options.out, "--out");
+    Experiment exp = cmd.create(protocol);
+    protocol = ExperimentCommand.fitToData(protocol, exp, options);
+    int drawCount = parseDraws(draws == null ? plan.draws() : draws, exp);
+    Backend backend = Main.backend("cpu");
+    int threads = options.threads();
+    MemoryBudget.checkThreads("stability", threads);
+    ParameterLayout layout = ParameterLayout.of(exp.architecture());
+    checkMemory(exp, layout, protocol, mm, kk);
+    StabilityAnalysis.Options analysis = new StabilityAnalysis.Options(kk, mm, drawCount, MAX_EXACT, 0);
+    int elements = drawCount == 0 ? (int) exp.architecture().group().order() : drawCount;
+    long hvpMflop = Math.max(1, Math.round(2.5 * ExperimentRunner.passMflop(exp, true)));
+    long perPoint = (long) (mm + 2 * kk) * (elements + 1);
+    long work = protocol.runs() * (protocol.train().epochs() * ExperimentRunner.passMflop(exp, true)
+        + ExperimentRunner.passMflop(exp, false)) + protocol.runs() * epochs.size() * perPoint * hvpMflop;
+    String average = drawCount == 0 ? "exact average over all " + elements + " elements of "
+        + exp.architecture().group().name() : drawCount + " Haar draws of " + exp.architecture().group().name()
+        + " (fixed per run)";
+    out.printf(Locale.ROOT, "%s — stability of E%n  EQUIVARIANT training: %d run%s, %d epochs, lr %g, batch %d, %d "
+            + "samples, seed %d; analysed at epochs %s: %d eigenvalues at each end, %d Lanczos steps, H^aug = %s%n",
+        exp.title(), protocol.runs(), protocol.runs() == 1 ? "" : "s", protocol.train().epochs(),
+        protocol.train().lr(), protocol.train().batch(), exp.data().size(), protocol.seed(), epochs, kk, mm, average);
+    String started = Instant.now().toString();
+    long t0 = System.nanoTime();
+    try (ResultsFolder folder = options.out == null ? ResultsFolder.createDefault("stability-" + experiment)
+        : ResultsFolder.open(options.out, "--out")) {
+      Recorder rec = new Recorder(folder, exp, protocol, epochs, kk, mm, average, started, layout, t0);
+      rec.writeConfig("running");
+      try (Progress progress = new Progress("stability " + experiment, Math.max(1, work), System.err, options.quiet)) {
+        Study study = new Study(exp.architecture(), exp.data(), protocol.train(), protocol.runs(), protocol.seed(),
+            List.of(Strategy.EQUIVARIANT));
+        RandomStreams streams = study.streams();
+        final Protocol p = protocol;
+        try {
+          study.run(new Study.Execution(backend, threads, 1), new StudyListener() {
+            @Override
+            public void pass(int run, Strategy s, boolean withGradient) {
+              progress.step(ExperimentRunner.passMflop(exp, withGradient));
+            }
+
+            @Override
+            public void epoch(EpochRecord r) {
+              rec.lastRecord = r;
+            }
+
+            @Override
+            public void diverged(int run, Strategy s, int epoch, String reason) {
+              rec.diverged.add(reason);
+              progress.warn(reason + "; later points of run " + run + " are not analysed");
+            }
+
+            @Override
+            public boolean wantsParameters(int run, Strategy s, int epoch) {
+              return epochs.contains(epoch);
+            }
+
+            @Override
+            public void parameters(int run, Strategy s, int epoch, double[] a) {
+              progress.message("run " + run + ", epoch " + epoch);
+              long start = System.nanoTime();
+              StabilityAnalysis.Options o = new StabilityAnalysis.Options(analysis.k(), analysis.steps(),
+                  analysis.haarDraws(), analysis.maxExactElements(), streams.hessian(run).nextLong());
+              StabilityAnalysis.Point point = StabilityAnalysis.analyse(exp.architecture(), exp.data(),
+                  p.train().batch(), a, o, n -> progress.step(n * hvpMflop));
+              StabilityPoint sp = new StabilityPoint(run, epoch, rec.lastRecord.loss(), rec.lastRecord.accuracy(),
+                  point, (System.nanoTime() - start) / 1e9);
+              rec.add(sp);
+              progress.message("");
+              printPoint(out, sp, p);
+            }
+          });
+        } catch (RuntimeException | Error e) {
+          rec.writeConfig("failed: " + Main.describeFailure(e));
+          if (rec.points.isEmpty()) {
+            folder.discardIfEmpty("config.json");
+          }
+          throw e;
+        }
+      }
+      rec.finish();
+      out.println("Results in " + folder.path() + " (stability.csv, points.csv, least-stable.csv, figure.png, report.md)");
+    }
+    return 0;
+  }
+
+  private static void printPoint(PrintStream out, StabilityPoint p, Protocol protocol) {
+    StabilityAnalysis.Point a = p.analysis();
+    out.printf(Locale.ROOT, "  run %d, epoch %d: on E⊥ λ_min %.4g ± %.2g, λ_max %.4g ± %.2g; on E λ_min %.4g ± %.2g, "
+            + "λ_max %.4g ± %.2g: %s; growth over %d steps %.6g; curvature check along the λ_min vectors "
+            + "(second differences of the risk) %.4g on E⊥, %.4g on E (%.0f s)%n",
+        p.run(), p.epoch(), a.complement().lambdaMin(), a.complement().result().smallest().get(0).residual(),
+        a.complement().lambdaMax(), a.complement().result().largest().get(0).residual(), a.equivariant().lambdaMin(),
+        a.equivariant().result().smallest().get(0).residual(), a.equivariant().lambdaMax(),
+        a.equivariant().result().largest().get(0).residual(), p.verdict().words, protocol.train().epochs(),
+        p.growthFactor(protocol.train().lr(), protocol.train().epochs()), a.curvatureCheckPerp(), a.curvatureCheckE(),
+        p.seconds());
+  }
+
+  /** Lanczos vectors and the two float64 networks must fit the heap; refused in one line before any training. */
+  private static void checkMemory(Experiment exp, ParameterLayout layout, Protocol protocol, int steps, int k) {
+    long vectors = steps + 3L + 2L * k + 4;
+    long bytes = vectors * layout.size() * 8L
+        + 2L * new Float64Network(exp.architecture(), 1).bufferDoubles() * 8L
+            * Math.max(1, Math.min(256, protocol.train().batch()));
+    long heap = MemoryBudget.heap();
+    if (bytes > 0.8 * heap) {
+      throw new UsageException(String.format(Locale.ROOT, "the analysis needs about %s (%d vectors of %d doubles and "
+              + "the float64 network) but the heap is %s: lower --lanczos-steps or raise -Xmx through EQAUG_JAVA_OPTS",
+          MemoryBudget.gib(bytes), vectors, layout.size(), MemoryBudget.gib(heap)));
+    }
+  }
+
+  /** The points so far and the files they are rewritten into after each one. */
+  private static final class Recorder {
+    final ResultsFolder folder;
+    final Experiment exp;
+    final Protocol protocol;
+    final List<Integer> at;
+    final int k;
+    final int steps;
+    final String average;
+    final String started;
+    final ParameterLayout layout;
+    final long t0;
+    final List<StabilityPoint> points = new ArrayList<>();
+    final List<String> diverged = new ArrayList<>();
+    EpochRecord lastRecord;
+
+    Recorder(ResultsFolder folder, Experiment exp, Protocol protocol, List<Integer> at, int k, int steps,
+        String average, String started, ParameterLayout layout, long t0) {
+      this.folder = folder;
+      this.exp = exp;
+      this.protocol = protocol;
+      this.at = at;
+      this.k = k;
+      this.steps = steps;
+      this.average = average;
+      this.started = started;
+      this.layout = layout;
+      this.t0 = t0;
+    }
+
+    void add(StabilityPoint p) {
+      points.add(p);
+      ExperimentSession.write(folder, "stability.csv", StabilityCsv.ritz(points));
+      ExperimentSession.write(folder, "points.csv",
+          StabilityCsv.points(points, protocol.train().lr(), protocol.train().epochs()));
+      ExperimentSession.write(folder, "least-stable.csv", StabilityCsv.weights(points));
+      ExperimentSession.write(folder, "report.md", report());
+      writeConfig("partial: interrupted after the points in points.csv");
+    }
+
+    String report() {
+      StabilityReport.Setup s = new StabilityReport.Setup(exp.name(), exp.title(), protocol.runs(),
+          protocol.train().epochs(), protocol.train().lr(), protocol.train().batch(), exp.data().size(),
+          protocol.seed(), "fp32", at, k, steps, average, layout.linearSize(), layout.equivariantDim(),
+          (System.nanoTime() - t0) / 1e9);
+      StringBuilder md = new StringBuilder("# eqaug stability: ").append(exp.title()).append("\n\n");
+      md.append(StabilityReport.markdown(s, points));
+      for (String d : diverged) {
+        md.append("Training diverged: ").append(d).append(".\n\n");
+      }
+      return md.toString();
+    }
+
+    void writeConfig(String status) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("command", "stability");
+      m.put("experiment", exp.name());
+      m.put("title", exp.title());
+      m.put("status", status);
+      m.put("started", started);
+      Map<String, Object> params = new LinkedHashMap<>();
+      params.put("runs", protocol.runs());
+      params.put("epochs", protocol.train().epochs());
+      params.put("lr", protocol.train().lr());
+      params.put("batch", protocol.train().batch());
+      params.put("seed", protocol.seed());
+      params.put("samples", exp.data().size());
+      params.put("strategies", List.of(Strategy.EQUIVARIANT.name()));
+      m.put("parameters", params);
+      Map<String, Object> a = new LinkedHashMap<>();
+      a.put("at", at);
+      a.put("eigenvalues_per_end", k);
+      a.put("lanczos_steps", steps);
+      a.put("h_aug", average);
+      a.put("precision", "fp64");
+      a.put("points_done", points.size());
+      m.put("analysis", a);
+      m.put("numerics", ConfigJson.numerics("cpu"));
+      m.put("versions", RunInfo.describe());
+      m.put("data", exp.dataStats());
+      Map<String, Object> timing = new LinkedHashMap<>();
+      timing.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
+      timing.put("peak_heap_mib", RunInfo.peakHeapMiB());
+      m.put("timing", timing);
+      m.put("diverged", diverged);
+      ExperimentSession.write(folder, "config.json", Json.write(m));
+    }
+
+    void finish() {
+      writeConfig("complete");
+      ExperimentSession.write(folder, "report.md", report());
+      if (!points.isEmpty()) {
+        try {
+          var panels = StabilityFigure.panels(exp.title(), points);
+          folder.write("figure.png", StabilityFigure.png(panels));
+          folder.write("figure.svg", StabilityFigure.svg(panels));
+        } catch (java.io.IOException | RuntimeException | LinkageError e) {
+          System.err.println("warning: the figure could not be drawn (" + e + "); the CSV files are complete");
+        }
+      }
+    }
+  }
+}
