@@ -276,7 +276,7 @@ final class StabilityCommand implements Callable<Integer> {
     StabilityAnalysis.Point a = p.analysis();
     out.printf(Locale.ROOT, "  run %d, epoch %d: on E⊥ λ_min %.4g ± %.2g, λ_max %.4g ± %.2g; on E λ_min %.4g ± %.2g, "
             + "λ_max %.4g ± %.2g: %s; growth over %d steps %.6g; curvature check along the λ_min vectors "
-            + "(second differences of the risk) %.4g on E⊥, %.4g on E (%.0f s)%n",
+            + "(gradient differences) %.4g on E⊥, %.4g on E (%.0f s)%n",
         p.run(), p.epoch(), a.complement().lambdaMin(), a.complement().result().smallest().get(0).residual(),
         a.complement().lambdaMax(), a.complement().result().largest().get(0).residual(), a.equivariant().lambdaMin(),
         a.equivariant().result().smallest().get(0).residual(), a.equivariant().lambdaMax(),

@@ -14,8 +14,8 @@ public final class StabilityCsv {
   public static final String POINTS_HEADER = "run,epoch,loss,accuracy,distance_to_E,norm,analysed_at,group_elements,"
       + "exact_average,lanczos_steps_E_perp,lanczos_steps_E,lambda_min_E_perp,residual_min_E_perp,lambda_max_E_perp,"
       + "residual_max_E_perp,lambda_min_E,residual_min_E,lambda_max_E,residual_max_E,verdict,growth_factor,"
-      + "curvature_check_E_perp,curvature_check_E,kink_distance,nominal_products,seconds";
-  public static final String WEIGHTS_HEADER = "run,epoch,kind,part,weight";
+      + "curvature_check_E_perp,curvature_check_E,secant_curvature_E_perp,kink_distance,nominal_products,seconds";
+  public static final String WEIGHTS_HEADER = "run,epoch,block,kind,part,weight";
 
   private StabilityCsv() {}
 
@@ -57,6 +57,7 @@ public final class StabilityCsv {
       pair(sb, e.largest().get(0));
       sb.append(p.verdict().name().toLowerCase(java.util.Locale.ROOT)).append(',').append(p.growthFactor(lr, steps))
           .append(',').append(a.curvatureCheckPerp()).append(',').append(a.curvatureCheckE())
+          .append(',').append(a.secantCurvaturePerp())
           .append(',').append(a.kinkDistance()).append(',').append(a.nominalProducts()).append(',').append(p.seconds())
           .append('\n');
     }
@@ -67,20 +68,30 @@ public final class StabilityCsv {
     sb.append(r.value()).append(',').append(r.residual()).append(',');
   }
 
-  /** The least stable E⊥ eigenvector's share of its squared norm per linear layer and per batch-norm channel. */
+  /**
+   * Where each block's λ_min eigenvector lives (E_perp: the least stable direction): the share of its squared norm
+   * per linear layer and per batch-norm channel.
+   */
   public static String weights(List<StabilityPoint> points) {
     StringBuilder sb = new StringBuilder(WEIGHTS_HEADER).append('\n');
     for (StabilityPoint p : points) {
-      for (StabilityAnalysis.Weight w : p.analysis().layerWeights()) {
-        sb.append(p.run()).append(',').append(p.epoch()).append(",layer,").append(quote(w.part())).append(',')
-            .append(w.weight()).append('\n');
-      }
-      for (StabilityAnalysis.Weight w : p.analysis().channelWeights()) {
-        sb.append(p.run()).append(',').append(p.epoch()).append(",batch-norm channel,").append(quote(w.part()))
-            .append(',').append(w.weight()).append('\n');
-      }
+      StabilityAnalysis.Point a = p.analysis();
+      weightRows(sb, p, "E_perp", a.layerWeights(), a.channelWeights());
+      weightRows(sb, p, "E", a.layerWeightsE(), a.channelWeightsE());
     }
     return sb.toString();
+  }
+
+  private static void weightRows(StringBuilder sb, StabilityPoint p, String block, List<StabilityAnalysis.Weight> layers,
+      List<StabilityAnalysis.Weight> channels) {
+    for (StabilityAnalysis.Weight w : layers) {
+      sb.append(p.run()).append(',').append(p.epoch()).append(',').append(block).append(",layer,")
+          .append(quote(w.part())).append(',').append(w.weight()).append('\n');
+    }
+    for (StabilityAnalysis.Weight w : channels) {
+      sb.append(p.run()).append(',').append(p.epoch()).append(',').append(block).append(",batch-norm channel,")
+          .append(quote(w.part())).append(',').append(w.weight()).append('\n');
+    }
   }
 
   private static String quote(String s) {

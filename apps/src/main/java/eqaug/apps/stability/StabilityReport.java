@@ -35,18 +35,21 @@ public final class StabilityReport {
         + "means none was found. The growth factor (1 − τ θ_min)^T is what T steps of size τ would do to an off-E "
         + "perturbation along the least stable eigenvector if the Hessian stayed as at that point (T = the "
         + "protocol's epochs); above 1 it grows. The check column is an independent measurement of the curvature "
-        + "along each block's λ_min vector y: the second difference (R(A + εy) − 2R(A) + R(A − εy)) / ε², ε = "
-        + eqaug.hessian.StabilityAnalysis.CHECK_STEP + ", of the averaged risk itself, with no Hessian product; it "
-        + "should be close to θ_min.\n\n");
+        + "along each block's λ_min vector y from gradients alone: y · (∇R(A + εy) − ∇R(A − εy)) / 2ε, with ε ≤ "
+        + eqaug.hessian.StabilityAnalysis.CHECK_STEP + " and below the step at which a leaky-ReLU input would cross "
+        + "its kink; it should be close to θ_min. The secant column is the same quotient at ε = "
+        + eqaug.hessian.StabilityAnalysis.SECANT_STEP + " along the least stable E⊥ vector, about the size of the "
+        + "off-E part AUGMENTED reaches: where it differs from θ_min, the leaky-ReLU kinks crossed at that scale "
+        + "change the curvature the training actually meets.\n\n");
     md.append("| run | epoch | loss | θ_min on E⊥ (± r) | θ_max on E⊥ (± r) | θ_min on E (± r) | θ_max on E (± r) "
-        + "| verdict | growth over T = ").append(s.epochs()).append(" | check on E⊥ / on E |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        + "| verdict | growth over T = ").append(s.epochs()).append(" | check on E⊥ / on E | secant on E⊥ |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (StabilityPoint p : points) {
       StabilityAnalysis.Point a = p.analysis();
-      md.append(String.format(Locale.ROOT, "| %d | %d | %.5g | %s | %s | %s | %s | %s | %.6g | %.4g / %.4g |%n", p.run(), p.epoch(),
+      md.append(String.format(Locale.ROOT, "| %d | %d | %.5g | %s | %s | %s | %s | %s | %.6g | %.4g / %.4g | %.4g |%n", p.run(), p.epoch(),
           p.loss(), pm(a.complement().result().smallest().get(0)), pm(a.complement().result().largest().get(0)),
           pm(a.equivariant().result().smallest().get(0)), pm(a.equivariant().result().largest().get(0)),
-          p.verdict().words, p.growthFactor(s.lr(), s.epochs()), a.curvatureCheckPerp(), a.curvatureCheckE()));
+          p.verdict().words, p.growthFactor(s.lr(), s.epochs()), a.curvatureCheckPerp(), a.curvatureCheckE(), a.secantCurvaturePerp()));
     }
     md.append('\n');
     long unstable = points.stream().filter(p -> p.verdict() == StabilityPoint.Verdict.UNSTABLE).count();
@@ -65,8 +68,9 @@ public final class StabilityReport {
     md.append("Where the least stable E⊥ eigenvector lives (share of its squared norm; batch-norm channel c = the rows "
         + "of the linear layer that feed channel c):\n\n");
     for (StabilityPoint p : points) {
-      md.append(String.format(Locale.ROOT, "- run %d, epoch %d: layers %s; top batch-norm channels %s%n", p.run(),
-          p.epoch(), top(p.analysis().layerWeights(), 4), top(p.analysis().channelWeights(), 3)));
+      md.append(String.format(Locale.ROOT, "- run %d, epoch %d: layers %s; top batch-norm channels %s "
+          + "(the λ_min vector on E: layers %s)%n", p.run(), p.epoch(), top(p.analysis().layerWeights(), 4),
+          top(p.analysis().channelWeights(), 3), top(p.analysis().layerWeightsE(), 3)));
     }
     md.append('\n');
     boolean anyInexact = points.stream().anyMatch(p -> !p.analysis().exact());

@@ -1,0 +1,105 @@
+package eqaug.apps.cli;
+
+import static eqaug.apps.cli.EndToEndTest.assertNothingLeft;
+import static eqaug.apps.cli.EndToEndTest.assertOneLineError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eqaug.apps.results.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * eqaug stability end to end on a small Experiment 1 (20 graphs, the paper's network): the files it writes, a
+ * real-network check of the Hessian products (the Ritz values agree with gradient differences along their
+ * vectors), determinism, and the one-line refusals.
+ */
+class StabilityCommandTest {
+  @TempDir
+  Path tmp;
+
+  private static final String[] TINY = {"stability", "perm", "--samples", "20", "--epochs", "2", "--at", "0,last",
+      "--lanczos-steps", "6", "--eigenvalues", "1", "--draws", "2", "--threads", "1", "-q"};
+
+  private CliTest.Result tiny(Path out) {
+    String[] args = java.util.Arrays.copyOf(TINY, TINY.length + 2);
+    args[TINY.length] = "--out";
+    args[TINY.length + 1] = out.toString();
+    return CliTest.run(args);
+  }
+
+  @Test
+  void writesSpectraVerdictsAndChecksPerPoint() throws IOException {
+    Path out = tmp.resolve("st");
+    CliTest.Result r = tiny(out);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("run 0, epoch 0:") && r.out().contains("run 0, epoch 2:"), r.out());
+
+    List<String> ritz = Files.readAllLines(out.resolve("stability.csv"));
+    assertEquals("run,epoch,block,end,index,eigenvalue,residual,lanczos_estimate", ritz.get(0));
+    assertEquals(1 + 2 * 2 * 2, ritz.size(), "2 points x 2 blocks x 2 ends x 1 eigenvalue");
+
+    List<String> points = Files.readAllLines(out.resolve("points.csv"));
+    assertEquals(3, points.size());
+    List<String> header = List.of(points.get(0).split(","));
+    for (String row : points.subList(1, 3)) {
+      String[] f = row.split(",");
+      double lambdaPerp = Double.parseDouble(f[header.indexOf("lambda_min_E_perp")]);
+      double checkPerp = Double.parseDouble(f[header.indexOf("curvature_check_E_perp")]);
+      double lambdaE = Double.parseDouble(f[header.indexOf("lambda_min_E")]);
+      double checkE = Double.parseDouble(f[header.indexOf("curvature_check_E")]);
+      // Gradient differences below the kink distance measure the same curvature the R-operator computes.
+      assertEquals(lambdaPerp, checkPerp, 1e-4 * Math.abs(lambdaPerp) + 1e-6, row);
+      assertEquals(lambdaE, checkE, 1e-4 * Math.abs(lambdaE) + 1e-6, row);
+      assertEquals(0.0, Double.parseDouble(f[header.indexOf("distance_to_E")]), "EQUIVARIANT stays exactly in E");
+      assertTrue(List.of("unstable", "stable", "undecided").contains(f[header.indexOf("verdict")]), row);
+      double growth = Double.parseDouble(f[header.indexOf("growth_factor")]);
+      assertEquals(Math.pow(1 - 1e-5 * lambdaPerp, 2), growth, 1e-12 * growth);
+    }
+    List<String> weights = Files.readAllLines(out.resolve("least-stable.csv"));
+    double sum = 0;
+    for (String w : weights) {
+      if (w.startsWith("0,0,E_perp,layer,")) {
+        sum += Double.parseDouble(w.substring(w.lastIndexOf(',') + 1));
+      }
+    }
+    assertEquals(1, sum, 1e-12, "the layer shares of a unit vector add up to 1");
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> config = (Map<String, Object>) Json.read(Files.readString(out.resolve("config.json")));
+    assertEquals("complete", config.get("status"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> analysis = (Map<String, Object>) config.get("analysis");
+    assertEquals("[0, 2]", String.valueOf(analysis.get("at")));
+    assertTrue(Files.readString(out.resolve("report.md")).contains("**Verdict.**"));
+    assertTrue(Files.size(out.resolve("figure.png")) > 1000);
+
+    // The same command gives the same spectra, bit for bit.
+    Path again = tmp.resolve("again");
+    assertEquals(0, tiny(again).code());
+    assertEquals(Files.readString(out.resolve("stability.csv")), Files.readString(again.resolve("stability.csv")));
+  }
+
+  @Test
+  void badInputIsOneLineAndLeavesNothing() {
+    Path out = tmp.resolve("bad");
+    String o = out.toString();
+    assertOneLineError(CliTest.run("stability", "bogus", "--out", o), "unknown experiment 'bogus'");
+    assertOneLineError(CliTest.run("stability", "perm", "--epochs", "2", "--at", "0,5", "--out", o), "outside 0..2");
+    assertOneLineError(CliTest.run("stability", "perm", "--at", "zero", "--out", o), "--at");
+    assertOneLineError(CliTest.run("stability", "perm", "--draws", "all", "--samples", "20", "--out", o),
+        "3628800 elements");
+    assertOneLineError(CliTest.run("stability", "perm", "--draws", "0", "--out", o), "--draws");
+    assertOneLineError(CliTest.run("stability", "perm", "--naug", "3", "--out", o), "--naug");
+    assertOneLineError(CliTest.run("stability", "perm", "--device", "opencl", "--out", o), "CPU only");
+    assertOneLineError(CliTest.run("stability", "perm", "--lanczos-steps", "1", "--out", o), "--lanczos-steps");
+    assertOneLineError(CliTest.run("stability", "perm", "--eigenvalues", "0", "--out", o), "--eigenvalues");
+    assertOneLineError(CliTest.run("stability", "perm", "--resume", "--out", o), "do not apply");
+    assertNothingLeft(out);
+  }
+}
