@@ -303,6 +303,41 @@ class SpectralDensityTest {
   }
 
   @Test
+  void anInvariantKrylovSpaceGivesTheExactDensity() {
+    // diag with the values -2, 0.5, 3 repeated 7, 11 and 5 times: a Rademacher probe, normalised, puts weight
+    // multiplicity / 23 on each value, and Lanczos stops after 3 steps with those values as its nodes.
+    double[] values = {-2, 0.5, 3};
+    int[] mult = {7, 11, 5};
+    double[] d = new double[23];
+    for (int v = 0, i = 0; v < 3; v++) {
+      for (int r = 0; r < mult[v]; r++) {
+        d[i++] = values[v];
+      }
+    }
+    List<Integer> ticks = new ArrayList<>();
+    SpectralDensity sd = SpectralDensity.estimate(diagonal(d), null, 0, 4, 10, 98, ticks::add);
+    assertEquals(23, sd.dim());
+    assertFalse(sd.dimEstimated());
+    assertEquals(12, sd.products());
+    assertEquals(12, ticks.size());
+    for (SpectralDensity.Quadrature q : sd.quadratures()) {
+      assertTrue(q.invariant());
+      assertEquals(3, q.nodes().length);
+      for (int v = 0; v < 3; v++) {
+        assertEquals(values[v], q.nodes()[v], 1e-12);
+        assertEquals(mult[v] / 23.0, q.weights()[v], 1e-12);
+      }
+    }
+    for (int k = 0; k <= 12; k++) {
+      double exact = 0;
+      for (double x : d) {
+        exact += Math.pow(x, k);
+      }
+      assertEquals(exact, sd.moment(k), 1e-11 * Math.pow(3, k) * 23, "tr M^" + k);
+    }
+  }
+
+  @Test
   void badArgumentsAreRefused() {
     Setup s = setup();
     assertThrows(IllegalArgumentException.class, () -> SpectralDensity.estimate(s.h(), null, 274, 0, 5, 1, null));
