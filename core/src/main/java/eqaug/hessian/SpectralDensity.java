@@ -7,15 +7,16 @@ import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
- * Stochastic Lanczos quadrature (Ubaru, Chen & Saad, SIAM J. Matrix Anal. Appl. 38 (2017) 1075–1099) for the
+ * Stochastic Lanczos quadrature (Ubaru, Chen & Saad, SIAM J. Matrix Anal. Appl. 38, 2017) for the
  * spectral density of a symmetric M restricted to range(Pi), of dimension d: phi(t) = sum_i delta(t - lambda_i)
  * over the d eigenvalues of Pi M Pi on range(Pi). Each probe is z (see {@link Probe}) projected and normalised,
  * u = Pi z / |Pi z|; m Lanczos steps from u (full reorthogonalisation, {@link Lanczos}) give the tridiagonal
  * T_m, whose eigenpairs (theta_j, s_j) are the nodes and weights tau_j = s_j[0]^2 of the m-point Gauss
  * quadrature of the measure sum_i (u . y_i)^2 delta(t - lambda_i): sum_j tau_j f(theta_j) = u^T f(M) u exactly
- * for every polynomial f of degree at most 2m - 1 (Golub & Meurant, "Matrices, Moments and Quadrature", ch. 6).
- * Averaged over n probes and scaled by d this estimates tr f(M) on range(Pi). Cost: n * m products with M;
- * memory: m + 2 vectors of dim doubles (one probe at a time) plus the n * m nodes and weights.
+ * for every polynomial f of degree at most 2m - 1 (Golub & Meurant, "Matrices, Moments and Quadrature with
+ * Applications", 2010). Averaged over n probes and scaled by d this estimates tr f(M) on range(Pi).
+ * Cost: n * m products with M. Memory: one probe at a time, m + 1 vectors of dim doubles (the basis and the
+ * product; a block operator adds its copy of the argument), plus the n * m nodes and weights.
  */
 public final class SpectralDensity {
   /** One probe's Gauss quadrature: nodes ascending, weights summing to 1; fewer than m if the space was invariant. */
