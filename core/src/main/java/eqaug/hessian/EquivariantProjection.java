@@ -35,6 +35,16 @@ public final class EquivariantProjection {
     }
   }
 
+  /** dim E = rank Pi_E: dim Hom_G summed over the linear layers, plus every batch-norm parameter. */
+  public long dimE() {
+    return layout.equivariantDim() + (layout.size() - layout.linearSize());
+  }
+
+  /** dim E-perp = rank Pi_E-perp = dim L - dim Hom_G summed over the layers. */
+  public long dimComplement() {
+    return layout.size() - dimE();
+  }
+
   /** v = Pi_E v, in place. */
   public void ontoE(double[] v) {
     apply(v, false);

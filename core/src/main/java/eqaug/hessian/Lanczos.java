@@ -3,6 +3,7 @@ package eqaug.hessian;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /**
  * The extreme eigenvalues of a symmetric operator M restricted to the range of an orthogonal projector Pi, by
@@ -29,11 +30,20 @@ public final class Lanczos {
   private Lanczos() {}
 
   public static Result extremes(SymmetricOperator m, SymmetricOperator.Projector pi, int k, int steps, long seed) {
+    return extremes(m, pi, k, steps, seed, null);
+  }
+
+  /**
+   * As {@link #extremes(SymmetricOperator, SymmetricOperator.Projector, int, int, long)}, telling
+   * {@code progress} (when not null) the number of products with M done so far after each one: at most
+   * steps + 2k in all (the Krylov steps, then one per reported Ritz pair for its residual).
+   */
+  public static Result extremes(SymmetricOperator m, SymmetricOperator.Projector pi, int k, int steps, long seed,
+      IntConsumer progress) {
     int n = m.dim();
     if (k < 1 || steps < 1) {
       throw new IllegalArgumentException("Lanczos needs k >= 1 and at least one step");
     }
-    steps = Math.min(steps, n);
     SplittableRandom rng = new SplittableRandom(seed);
     double[] q = new double[n];
     for (int i = 0; i < n; i++) {
@@ -45,6 +55,52 @@ public final class Lanczos {
       throw new IllegalArgumentException("the subspace is {0}: nothing to compute");
     }
     scale(q, 1 / nq);
+    int[] done = {0};
+    Runnable tick = progress == null ? null : () -> progress.accept(++done[0]);
+    Krylov kr = krylov(m, pi, q, steps, tick);
+    List<double[]> basis = kr.basis();
+    double[] w = new double[n];
+    int mm = basis.size();
+    SymmetricEigen.Decomposition d = SymmetricEigen.of(kr.tridiagonal());
+    int kk = Math.min(k, mm);
+    List<RitzPair> low = new ArrayList<>();
+    List<RitzPair> high = new ArrayList<>();
+    double lastBeta = kr.beta()[mm - 1];
+    for (int i = 0; i < kk; i++) {
+      low.add(ritz(m, basis, d, i, lastBeta, w, tick));
+      high.add(ritz(m, basis, d, mm - 1 - i, lastBeta, w, tick));
+    }
+    return new Result(mm, kr.invariant(), low, high, d.values().clone());
+  }
+
+  /**
+   * The Lanczos basis Q_m of the Krylov space of Pi M Pi from a unit vector q1 in range(Pi), alpha_i = T_ii,
+   * beta_i = T_{i,i+1} (beta_m: the norm of the last remainder, 0 when the space became invariant).
+   */
+  record Krylov(List<double[]> basis, double[] alpha, double[] beta, boolean invariant) {
+    double[][] tridiagonal() {
+      int mm = alpha.length;
+      double[][] t = new double[mm][mm];
+      for (int i = 0; i < mm; i++) {
+        t[i][i] = alpha[i];
+        if (i + 1 < mm) {
+          t[i][i + 1] = beta[i];
+          t[i + 1][i] = beta[i];
+        }
+      }
+      return t;
+    }
+  }
+
+  /**
+   * At most {@code steps} Lanczos steps (one product with M each) from q1, a unit vector in range(Pi) that
+   * becomes the first basis vector; progress, when not null, is told after each product.
+   */
+  static Krylov krylov(SymmetricOperator m, SymmetricOperator.Projector pi, double[] q1, int steps,
+      Runnable progress) {
+    int n = m.dim();
+    steps = Math.min(steps, n);
+    double[] q = q1;
     List<double[]> basis = new ArrayList<>();
     List<Double> alpha = new ArrayList<>();
     List<Double> beta = new ArrayList<>();
@@ -54,6 +110,9 @@ public final class Lanczos {
     while (true) {
       basis.add(q);
       m.apply(q, w);
+      if (progress != null) {
+        progress.run();
+      }
       pi.project(w);
       double a = dot(q, w);
       alpha.add(a);
@@ -79,29 +138,17 @@ public final class Lanczos {
       q = w.clone();
       scale(q, 1 / bNorm);
     }
-    int mm = basis.size();
-    double[][] t = new double[mm][mm];
-    for (int i = 0; i < mm; i++) {
-      t[i][i] = alpha.get(i);
-      if (i + 1 < mm) {
-        t[i][i + 1] = beta.get(i);
-        t[i + 1][i] = beta.get(i);
-      }
+    double[] al = new double[alpha.size()];
+    double[] be = new double[beta.size()];
+    for (int i = 0; i < al.length; i++) {
+      al[i] = alpha.get(i);
+      be[i] = beta.get(i);
     }
-    SymmetricEigen.Decomposition d = SymmetricEigen.of(t);
-    int kk = Math.min(k, mm);
-    List<RitzPair> low = new ArrayList<>();
-    List<RitzPair> high = new ArrayList<>();
-    double lastBeta = beta.get(mm - 1);
-    for (int i = 0; i < kk; i++) {
-      low.add(ritz(m, basis, d, i, lastBeta, w));
-      high.add(ritz(m, basis, d, mm - 1 - i, lastBeta, w));
-    }
-    return new Result(mm, invariant, low, high, d.values().clone());
+    return new Krylov(basis, al, be, invariant);
   }
 
   private static RitzPair ritz(SymmetricOperator m, List<double[]> basis, SymmetricEigen.Decomposition d,
-      int index, double lastBeta, double[] scratch) {
+      int index, double lastBeta, double[] scratch, Runnable tick) {
     double[] s = d.vectors()[index];
     double theta = d.values()[index];
     double[] y = new double[m.dim()];
@@ -110,6 +157,9 @@ public final class Lanczos {
     }
     scale(y, 1 / norm(y));
     m.apply(y, scratch);
+    if (tick != null) {
+      tick.run();
+    }
     axpy(-theta, y, scratch);
     return new RitzPair(theta, norm(scratch), Math.abs(lastBeta * s[basis.size() - 1]), y);
   }
@@ -126,13 +176,13 @@ public final class Lanczos {
     return Math.sqrt(dot(a, a));
   }
 
-  private static void axpy(double alpha, double[] x, double[] y) {
+  static void axpy(double alpha, double[] x, double[] y) {
     for (int i = 0; i < x.length; i++) {
       y[i] += alpha * x[i];
     }
   }
 
-  private static void scale(double[] x, double alpha) {
+  static void scale(double[] x, double alpha) {
     for (int i = 0; i < x.length; i++) {
       x[i] *= alpha;
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * (A y = lambda y, orthonormal vectors, trace), not by another solver.
  */
 class LanczosTest {
-  private static double[][] dense(SymmetricOperator op) {
+  static double[][] dense(SymmetricOperator op) {
     int n = op.dim();
     double[][] m = new double[n][n];
     double[] e = new double[n];
@@ -163,6 +163,21 @@ class LanczosTest {
       pi.ontoComplement(y);
       assertEquals(1, HessianFixtures.norm(y), 1e-12, "Ritz vector outside E-perp");
     }
+  }
+
+  @Test
+  void progressCountsEveryProductAndChangesNothing() {
+    Problem p = HessianFixtures.problem(HessianFixtures.mixed(), 78);
+    SymmetricOperator h = hessian(p);
+    java.util.List<Integer> ticks = new java.util.ArrayList<>();
+    Lanczos.Result a = Lanczos.extremes(h, SymmetricOperator.WHOLE_SPACE, 2, 12, 79, ticks::add);
+    Lanczos.Result b = Lanczos.extremes(h, SymmetricOperator.WHOLE_SPACE, 2, 12, 79);
+    assertEquals(12 + 2 * 2, ticks.size());
+    for (int i = 0; i < ticks.size(); i++) {
+      assertEquals(i + 1, ticks.get(i));
+    }
+    org.junit.jupiter.api.Assertions.assertArrayEquals(a.ritzValues(), b.ritzValues());
+    assertEquals(a.smallest().get(0).residual(), b.smallest().get(0).residual());
   }
 
   private static java.util.List<Lanczos.RitzPair> concat(Lanczos.Result r) {
