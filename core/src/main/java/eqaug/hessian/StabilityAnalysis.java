@@ -33,8 +33,17 @@ public final class StabilityAnalysis {
    * {@code steps} Lanczos steps; {@code haarDraws} = 0 for the exact average over every element of G (refused above
    * {@code maxExactElements}), else that many fixed Haar draws; {@code seed} for the draws and the Lanczos starts.
    */
-  public record Options(int k, int steps, int haarDraws, long maxExactElements, long seed) {
+  public record Options(int k, int steps, int haarDraws, long maxExactElements, long seed, int densityProbes,
+      int traceProbes) {
+    /** Extremes only: no spectral density, no trace. */
+    public Options(int k, int steps, int haarDraws, long maxExactElements, long seed) {
+      this(k, steps, haarDraws, maxExactElements, seed, 0, 0);
+    }
+
     public Options {
+      if (densityProbes < 0 || traceProbes < 0) {
+        throw new IllegalArgumentException("probe counts cannot be negative");
+      }
       if (k < 1) {
         throw new IllegalArgumentException("k must be at least 1, got " + k);
       }
@@ -71,7 +80,8 @@ public final class StabilityAnalysis {
   public record Point(Block complement, Block equivariant, double distanceToE, double norm, boolean projected,
       int elements, boolean exact, double kinkDistance, List<Weight> layerWeights, List<Weight> channelWeights,
       List<Weight> layerWeightsE, List<Weight> channelWeightsE, long nominalProducts, double curvatureCheckPerp,
-      double curvatureCheckE, double secantCurvaturePerp) {}
+      double curvatureCheckE, double secantCurvaturePerp, SpectralDensity densityPerp,
+      HutchinsonTrace.Result tracePerp) {}
 
   /**
    * The step of the secant curvature y · (∇R(A + εy) − ∇R(A − εy)) / 2ε along the least stable E⊥ vector: about
@@ -133,9 +143,15 @@ public final class StabilityAnalysis {
     double[] yE = onE.result().smallest().get(0).vector();
     double checkE = gradientDifference(forE, a, yE);
     double secant = gradientDifference(aug, a, y, SECANT_STEP);
+    SymmetricOperator perpBlock = HessianOperators.onComplement(hAug, pi);
+    // Both estimates on E⊥ only: that block decides stability; the seeds follow the two Lanczos starts.
+    SpectralDensity density = o.densityProbes() == 0 ? null : SpectralDensity.estimate(perpBlock,
+        pi::ontoComplement, dimPerp, o.densityProbes(), o.steps(), rng.nextLong(), n -> {});
+    HutchinsonTrace.Result trace = o.traceProbes() == 0 ? null : HutchinsonTrace.estimate(perpBlock,
+        pi::ontoComplement, o.traceProbes(), rng.nextLong(), n -> {});
     return new Point(perp, onE, distance, norm, projected, aug.elementCount(), aug.isExact(), kink[0],
         layerWeights(layout, y), channelWeights(arch, layout, y), layerWeights(layout, yE),
-        channelWeights(arch, layout, yE), products[0], checkPerp, checkE, secant);
+        channelWeights(arch, layout, yE), products[0], checkPerp, checkE, secant, density, trace);
   }
 
   private static SymmetricOperator counted(SymmetricOperator m, AugmentedRisk risk, int nominalPerProduct,

@@ -83,6 +83,15 @@ final class StabilityCommand implements Callable<Integer> {
           "M = that many Haar draws, fixed per run."})
   String draws;
 
+  @Option(names = "--density", paramLabel = "PROBES",
+      description = {"Also estimate the spectral density of H^aug on E-perp by stochastic Lanczos quadrature with",
+          "this many probes (each --lanczos-steps products): density.csv and a figure panel."})
+  Integer densityProbes;
+
+  @Option(names = "--trace", paramLabel = "PROBES",
+      description = "Also estimate tr(H^aug on E-perp) by Hutchinson's estimator with this many probes.")
+  Integer traceProbes;
+
   /** The analysis settings of one experiment and scale, before the user's overrides. */
   record Plan(Protocol protocol, String at, int k, int steps, String draws) {}
 
@@ -187,6 +196,12 @@ final class StabilityCommand implements Callable<Integer> {
     if (mm < 2 * kk || mm > 10_000) {
       throw new UsageException("--lanczos-steps must be from 2K = " + 2 * kk + " to 10000, got " + mm);
     }
+    int density = densityProbes == null ? 0 : densityProbes;
+    int trace = traceProbes == null ? 0 : traceProbes;
+    if (density < 0 || density > 10_000 || trace < 0 || trace > 100_000) {
+      throw new UsageException("--density takes 0 to 10000 probes and --trace 0 to 100000, got "
+          + (density < 0 || density > 10_000 ? "--density " + density : "--trace " + trace));
+    }
     ResultsFolder.refuseUnusable(options.out, "--out");
     Experiment exp = cmd.create(protocol);
     protocol = ExperimentCommand.fitToData(protocol, exp, options);
@@ -196,10 +211,11 @@ final class StabilityCommand implements Callable<Integer> {
     MemoryBudget.checkThreads("stability", threads);
     ParameterLayout layout = ParameterLayout.of(exp.architecture());
     checkMemory(exp, layout, protocol, mm, kk);
-    StabilityAnalysis.Options analysis = new StabilityAnalysis.Options(kk, mm, drawCount, MAX_EXACT, 0);
+    StabilityAnalysis.Options analysis = new StabilityAnalysis.Options(kk, mm, drawCount, MAX_EXACT, 0,
+        density, trace);
     int elements = drawCount == 0 ? (int) exp.architecture().group().order() : drawCount;
     long hvpMflop = Math.max(1, Math.round(2.5 * ExperimentRunner.passMflop(exp, true)));
-    long perPoint = (long) (mm + 2 * kk) * (elements + 1);
+    long perPoint = (long) (mm + 2 * kk) * (elements + 1) + ((long) density * mm + trace) * elements;
     long work = protocol.runs() * (protocol.train().epochs() * ExperimentRunner.passMflop(exp, true)
         + ExperimentRunner.passMflop(exp, false)) + protocol.runs() * epochs.size() * perPoint * hvpMflop;
     String average = drawCount == 0 ? "exact average over all " + elements + " elements of "
@@ -214,6 +230,8 @@ final class StabilityCommand implements Callable<Integer> {
     try (ResultsFolder folder = options.out == null ? ResultsFolder.createDefault("stability-" + experiment)
         : ResultsFolder.open(options.out, "--out")) {
       Recorder rec = new Recorder(folder, exp, protocol, epochs, kk, mm, average, started, layout, t0);
+      rec.analysisDensity = density;
+      rec.analysisTrace = trace;
       rec.writeConfig("running");
       try (Progress progress = new Progress("stability " + experiment, Math.max(1, work), System.err, options.quiet)) {
         Study study = new Study(exp.architecture(), exp.data(), protocol.train(), protocol.runs(), protocol.seed(),
@@ -248,7 +266,8 @@ final class StabilityCommand implements Callable<Integer> {
               progress.message("run " + run + ", epoch " + epoch);
               long start = System.nanoTime();
               StabilityAnalysis.Options o = new StabilityAnalysis.Options(analysis.k(), analysis.steps(),
-                  analysis.haarDraws(), analysis.maxExactElements(), streams.hessian(run).nextLong());
+                  analysis.haarDraws(), analysis.maxExactElements(), streams.hessian(run).nextLong(),
+                  analysis.densityProbes(), analysis.traceProbes());
               StabilityAnalysis.Point point = StabilityAnalysis.analyse(exp.architecture(), exp.data(),
                   p.train().batch(), a, o, n -> progress.step(n * hvpMflop));
               StabilityPoint sp = new StabilityPoint(run, epoch, rec.lastRecord.loss(), rec.lastRecord.accuracy(),
@@ -313,6 +332,8 @@ final class StabilityCommand implements Callable<Integer> {
     final long t0;
     final List<StabilityPoint> points = new ArrayList<>();
     final List<String> diverged = new ArrayList<>();
+    int analysisDensity;
+    int analysisTrace;
     EpochRecord lastRecord;
 
     Recorder(ResultsFolder folder, Experiment exp, Protocol protocol, List<Integer> at, int k, int steps,
@@ -335,6 +356,9 @@ final class StabilityCommand implements Callable<Integer> {
       ExperimentSession.write(folder, "points.csv",
           StabilityCsv.points(points, protocol.train().lr(), protocol.train().epochs()));
       ExperimentSession.write(folder, "least-stable.csv", StabilityCsv.weights(points));
+      if (p.analysis().densityPerp() != null) {
+        ExperimentSession.write(folder, "density.csv", StabilityCsv.density(points));
+      }
       ExperimentSession.write(folder, "report.md", report());
       writeConfig("partial: interrupted after the points in points.csv");
     }
@@ -374,6 +398,8 @@ final class StabilityCommand implements Callable<Integer> {
       a.put("lanczos_steps", steps);
       a.put("h_aug", average);
       a.put("precision", "fp64");
+      a.put("density_probes", analysisDensity);
+      a.put("trace_probes", analysisTrace);
       a.put("points_done", points.size());
       m.put("analysis", a);
       m.put("numerics", ConfigJson.numerics("cpu"));

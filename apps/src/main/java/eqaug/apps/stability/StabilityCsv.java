@@ -14,7 +14,7 @@ public final class StabilityCsv {
   public static final String POINTS_HEADER = "run,epoch,loss,accuracy,distance_to_E,norm,analysed_at,group_elements,"
       + "exact_average,lanczos_steps_E_perp,lanczos_steps_E,lambda_min_E_perp,residual_min_E_perp,lambda_max_E_perp,"
       + "residual_max_E_perp,lambda_min_E,residual_min_E,lambda_max_E,residual_max_E,verdict,growth_factor,"
-      + "curvature_check_E_perp,curvature_check_E,secant_curvature_E_perp,kink_distance,nominal_products,seconds";
+      + "curvature_check_E_perp,curvature_check_E,secant_curvature_E_perp,trace_E_perp,trace_standard_error,kink_distance,nominal_products,seconds";
   public static final String WEIGHTS_HEADER = "run,epoch,block,kind,part,weight";
 
   private StabilityCsv() {}
@@ -58,6 +58,8 @@ public final class StabilityCsv {
       sb.append(p.verdict().name().toLowerCase(java.util.Locale.ROOT)).append(',').append(p.growthFactor(lr, steps))
           .append(',').append(a.curvatureCheckPerp()).append(',').append(a.curvatureCheckE())
           .append(',').append(a.secantCurvaturePerp())
+          .append(',').append(a.tracePerp() == null ? "" : Double.toString(a.tracePerp().trace()))
+          .append(',').append(a.tracePerp() == null ? "" : Double.toString(a.tracePerp().standardError()))
           .append(',').append(a.kinkDistance()).append(',').append(a.nominalProducts()).append(',').append(p.seconds())
           .append('\n');
     }
@@ -92,6 +94,30 @@ public final class StabilityCsv {
       sb.append(p.run()).append(',').append(p.epoch()).append(',').append(block).append(",batch-norm channel,")
           .append(quote(w.part())).append(',').append(w.weight()).append('\n');
     }
+  }
+
+  public static final String DENSITY_HEADER = "run,epoch,block,probe,node,weight";
+
+  /**
+   * The stochastic Lanczos quadrature of each point's E⊥ block: per probe its Gauss nodes and weights (each probe's
+   * weights sum to 1; the density is dim E⊥ times their mean over probes).
+   */
+  public static String density(List<StabilityPoint> points) {
+    StringBuilder sb = new StringBuilder(DENSITY_HEADER).append('\n');
+    for (StabilityPoint p : points) {
+      eqaug.hessian.SpectralDensity d = p.analysis().densityPerp();
+      if (d == null) {
+        continue;
+      }
+      for (int q = 0; q < d.quadratures().size(); q++) {
+        eqaug.hessian.SpectralDensity.Quadrature g = d.quadratures().get(q);
+        for (int j = 0; j < g.nodes().length; j++) {
+          sb.append(p.run()).append(',').append(p.epoch()).append(",E_perp,").append(q).append(',')
+              .append(g.nodes()[j]).append(',').append(g.weights()[j]).append('\n');
+        }
+      }
+    }
+    return sb.toString();
   }
 
   private static String quote(String s) {

@@ -30,6 +30,9 @@ public final class StabilityFigure {
         p -> p.analysis().complement().lambdaMin(), p -> p.analysis().equivariant().lambdaMin()));
     charts.add(chart("largest eigenvalue", "λ_max", points,
         p -> p.analysis().complement().lambdaMax(), p -> p.analysis().equivariant().lambdaMax()));
+    if (points.stream().anyMatch(p -> p.analysis().densityPerp() != null)) {
+      charts.add(density(points));
+    }
     return charts;
   }
 
@@ -72,6 +75,40 @@ public final class StabilityFigure {
     if (legend) {
       s.setLabel(name);
     }
+  }
+
+  /** The Gaussian-broadened SLQ density on E⊥ of each point (σ = 1 % of the nodes' common range). */
+  private static XYChart density(List<StabilityPoint> points) {
+    XYChart c = new XYChartBuilder().width(640).height(480).title("spectral density of H^aug on E⊥ (SLQ)")
+        .xAxisTitle("λ").yAxisTitle("density").build();
+    c.getStyler().setChartBackgroundColor(Color.WHITE);
+    c.getStyler().setPlotBackgroundColor(Color.WHITE);
+    c.getStyler().setXAxisDecimalPattern("0.0##E0");
+    c.getStyler().setYAxisDecimalPattern("0.0##E0");
+    c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (StabilityPoint p : points) {
+      if (p.analysis().densityPerp() != null) {
+        double[] r = p.analysis().densityPerp().nodeRange();
+        lo = Math.min(lo, r[0]);
+        hi = Math.max(hi, r[1]);
+      }
+    }
+    double width = Math.max(hi - lo, 1e-12);
+    double sigma = 0.01 * width;
+    double[] grid = new double[400];
+    for (int i = 0; i < grid.length; i++) {
+      grid[i] = lo - 3 * sigma + (width + 6 * sigma) * i / (grid.length - 1);
+    }
+    for (StabilityPoint p : points) {
+      if (p.analysis().densityPerp() != null) {
+        XYSeries s = c.addSeries("run " + p.run() + ", epoch " + p.epoch(), grid,
+            p.analysis().densityPerp().density(grid, sigma));
+        s.setMarker(SeriesMarkers.NONE);
+      }
+    }
+    return c;
   }
 
   public static byte[] png(List<XYChart> charts) throws IOException {

@@ -73,6 +73,23 @@ public final class StabilityReport {
           top(p.analysis().channelWeights(), 3), top(p.analysis().layerWeightsE(), 3)));
     }
     md.append('\n');
+    for (StabilityPoint p : points) {
+      StabilityAnalysis.Point a = p.analysis();
+      if (a.densityPerp() != null || a.tracePerp() != null) {
+        md.append(String.format(Locale.ROOT, "- run %d, epoch %d, E⊥:", p.run(), p.epoch()));
+        if (a.densityPerp() != null) {
+          md.append(String.format(Locale.ROOT, " SLQ (%d probes × %d steps) mean eigenvalue %.4g ± %.2g, tr %.4g;",
+              a.densityPerp().quadratures().size(), s.steps(), a.densityPerp().moment(1) / a.densityPerp().dim(),
+              a.densityPerp().momentStandardError(1) / a.densityPerp().dim(), a.densityPerp().moment(1)));
+        }
+        if (a.tracePerp() != null) {
+          md.append(String.format(Locale.ROOT, " Hutchinson tr %.4g ± %.2g (%d probes)", a.tracePerp().trace(),
+              a.tracePerp().standardError(), a.tracePerp().probes()));
+        }
+        md.append('\n');
+      }
+    }
+    md.append('\n');
     boolean anyInexact = points.stream().anyMatch(p -> !p.analysis().exact());
     if (anyInexact) {
       md.append("H^aug here is the average over a fixed sample of Haar draws, not over all of G: the spectra are "

@@ -24,7 +24,8 @@ class StabilityCommandTest {
   Path tmp;
 
   private static final String[] TINY = {"stability", "perm", "--samples", "20", "--epochs", "2", "--at", "0,last",
-      "--lanczos-steps", "6", "--eigenvalues", "1", "--draws", "2", "--threads", "1", "-q"};
+      "--lanczos-steps", "6", "--eigenvalues", "1", "--draws", "2", "--threads", "1", "--density", "2", "--trace", "3",
+      "-q"};
 
   private CliTest.Result tiny(Path out) {
     String[] args = java.util.Arrays.copyOf(TINY, TINY.length + 2);
@@ -69,6 +70,20 @@ class StabilityCommandTest {
       }
     }
     assertEquals(1, sum, 1e-12, "the layer shares of a unit vector add up to 1");
+
+    // SLQ: each probe's Gauss weights are a probability distribution over its nodes.
+    Map<String, Double> weightSums = new java.util.TreeMap<>();
+    List<String> density = Files.readAllLines(out.resolve("density.csv"));
+    assertEquals("run,epoch,block,probe,node,weight", density.get(0));
+    for (String row : density.subList(1, density.size())) {
+      String[] f = row.split(",");
+      weightSums.merge(f[1] + "/" + f[3], Double.parseDouble(f[5]), Double::sum);
+    }
+    assertEquals(4, weightSums.size(), "2 points x 2 probes");
+    weightSums.values().forEach(w -> assertEquals(1, w, 1e-12));
+    for (String row : points.subList(1, 3)) {
+      assertTrue(Double.isFinite(Double.parseDouble(row.split(",")[header.indexOf("trace_E_perp")])), row);
+    }
 
     @SuppressWarnings("unchecked")
     Map<String, Object> config = (Map<String, Object>) Json.read(Files.readString(out.resolve("config.json")));
