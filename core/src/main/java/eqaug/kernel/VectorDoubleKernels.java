@@ -430,9 +430,11 @@ public final class VectorDoubleKernels implements DoubleKernels {
     int i = 0;
     for (int bound = D.loopBound(len); i < bound; i += L) {
       DoubleVector rv = DoubleVector.fromArray(D, r, rOff + i);
-      VectorMask<Double> moves = rv.compare(VectorOperators.NE, 0.0);
-      DoubleVector q = DoubleVector.fromArray(D, x, xOff + i).abs().div(rv.abs());
-      best = best.lanewise(VectorOperators.MIN, q, moves);
+      // Where r = 0 the quotient is replaced by +inf, which leaves the minimum alone (a plain blend and min
+      // rather than a masked min, which is not an intrinsic everywhere).
+      DoubleVector q = DoubleVector.fromArray(D, x, xOff + i).abs().div(rv.abs())
+          .blend(Double.POSITIVE_INFINITY, rv.compare(VectorOperators.EQ, 0.0));
+      best = best.min(q);
     }
     double d = best.reduceLanes(VectorOperators.MIN);
     for (; i < len; i++) {
