@@ -61,7 +61,7 @@ public final class Float64WidthProbe {
               double[] a = HessianFixtures.gaussian((ta ? d : m) * lda + 1, rng);
               double[] b = HessianFixtures.gaussian((tb ? n : d) * ldb + 2, rng);
               double[] c = HessianFixtures.gaussian(m * ldc + 1, rng);
-              double beta = (m + n + d) % 3 == 0 ? 0 : (m + n + d) % 3 == 1 ? 1 : 0.5;
+              double beta = (m + n + d) % 3 == 0 ? 0 : (m + n + d) % 3 == 1 ? 1 : 0.3;
               k.gemm(ta, tb, m, n, d, a, 1, lda, b, 2, ldb, beta, c, 1, ldc);
               gemm.add(c);
             }
