@@ -3,6 +3,7 @@ package eqaug.hessian;
 import eqaug.data.Dataset;
 import eqaug.group.Group;
 import eqaug.group.GroupElement;
+import eqaug.kernel.DoubleKernels;
 import eqaug.nn.Architecture;
 import eqaug.space.FieldSpace;
 import java.util.List;
@@ -36,6 +37,12 @@ public final class AugmentedRisk {
   private double kinkDistance = Double.POSITIVE_INFINITY;
 
   private AugmentedRisk(Architecture arch, Dataset data, int batch, List<GroupElement> elements, boolean exact) {
+    this(arch, data, batch, elements, exact, null);
+  }
+
+  /** kernels null: the network's single-threaded default. */
+  private AugmentedRisk(Architecture arch, Dataset data, int batch, List<GroupElement> elements, boolean exact,
+      DoubleKernels kernels) {
     if (batch < 1) {
       throw new IllegalArgumentException("batch size must be positive: " + batch);
     }
@@ -50,7 +57,7 @@ public final class AugmentedRisk {
     this.batch = Math.min(batch, data.size());
     this.step = Math.min(Math.max(1, PASS_ROWS / this.batch) * this.batch, data.size());
     this.batches = (data.size() + this.batch - 1) / this.batch;
-    this.net = new Float64Network(arch, step);
+    this.net = kernels == null ? new Float64Network(arch, step) : new Float64Network(arch, step, kernels);
     this.data = data;
     this.elements = List.copyOf(elements);
     this.exact = exact;
@@ -89,6 +96,15 @@ public final class AugmentedRisk {
   /** The average over the given elements. */
   public static AugmentedRisk over(Architecture arch, Dataset data, int batch, List<GroupElement> elements) {
     return new AugmentedRisk(arch, data, batch, elements, false);
+  }
+
+  /**
+   * The same risk (data, mini-batches, group elements) evaluated on the given kernels, e.g.
+   * {@code DoubleKernels.create(threads)}, which the caller keeps and closes. The results are bitwise the same.
+   */
+  public AugmentedRisk withKernels(DoubleKernels kernels) {
+    return new AugmentedRisk(net.architecture(), data, batch, elements, exact,
+        java.util.Objects.requireNonNull(kernels, "kernels"));
   }
 
   /** Whether S is all of G (or {e} for the nominal risk), as opposed to a sample. */

@@ -1,5 +1,6 @@
 package eqaug.hessian;
 
+import eqaug.kernel.DoubleKernels;
 import eqaug.nn.Activation;
 import eqaug.nn.Architecture;
 import eqaug.nn.BatchNorm;
@@ -18,10 +19,14 @@ import eqaug.nn.Stage;
  * <p>Samples are taken exactly as {@code eqaug.nn.Network} takes them: the input centred by the architecture's
  * shift, {@code rows} samples as consecutive mini-batches of {@code segment} (batch norm statistics and the
  * loss mean per mini-batch), each mini-batch's mean loss weighted by {@code weight}. Parameters use
- * {@link ParameterLayout}'s order. Plain scalar loops (blocked matrix products); not thread-safe.
+ * {@link ParameterLayout}'s order. The matrix products and leaky ReLU run on {@link DoubleKernels} (Vector API
+ * with a bit-identical scalar twin; the products split between the kernels' threads), whose fixed summation
+ * order makes every result bitwise the same at any vector width and thread count. Not thread-safe: one pass
+ * at a time.
  */
 public final class Float64Network {
   private final Architecture arch;
+  private final DoubleKernels kernels;
   private final ParameterLayout layout;
   private final int maxRows;
   private final Stage[] stages;
@@ -35,18 +40,26 @@ public final class Float64Network {
   private final double[][] rxh;
   private final double[][] invStd;
   private final double[][] rInvStd;
-  private final double[][] wt;
-  private final double[][] vt;
   private final int firstParam;
   /** Where a parameter gradient goes when only H v is asked for. */
   private final double[] discard;
   private double kinkDistance = Double.POSITIVE_INFINITY;
 
+  /** Single-threaded, on {@link DoubleKernels#create}(1) (which holds no threads). */
   public Float64Network(Architecture arch, int maxRows) {
+    this(arch, maxRows, DoubleKernels.create(1));
+  }
+
+  /**
+   * On the given kernels, e.g. {@code DoubleKernels.create(threads)}; the caller keeps ownership (closes
+   * them) and must not use them elsewhere during a pass. Results do not depend on which kernels.
+   */
+  public Float64Network(Architecture arch, int maxRows, DoubleKernels kernels) {
     if (maxRows < 1) {
       throw new IllegalArgumentException("rows per pass must be positive: " + maxRows);
     }
     this.arch = arch;
+    this.kernels = java.util.Objects.requireNonNull(kernels, "kernels");
     this.layout = ParameterLayout.of(arch);
     this.maxRows = maxRows;
     this.stages = arch.stages().toArray(new Stage[0]);
@@ -61,16 +74,12 @@ public final class Float64Network {
     rxh = new double[n][];
     invStd = new double[n][];
     rInvStd = new double[n][];
-    wt = new double[n][];
-    vt = new double[n][];
     dims[0] = arch.input().dim();
     int first = -1;
     for (int s = 0; s < n; s++) {
       if (stages[s] instanceof Linear l) {
         dims[s + 1] = l.rows();
         off[s] = layout.layer(l).offset();
-        wt[s] = new double[l.rows() * l.cols()];
-        vt[s] = new double[l.rows() * l.cols()];
         first = first < 0 ? s : first;
       } else if (stages[s] instanceof BatchNorm b) {
         dims[s + 1] = dims[s];
@@ -106,11 +115,18 @@ public final class Float64Network {
     return maxRows;
   }
 
-  /** Doubles held by this network's buffers (activations, their tangents and gradients, transposes). */
+  /** The kernels this network runs on. */
+  public DoubleKernels kernels() {
+    return kernels;
+  }
+
+  /**
+   * Doubles held by this network's buffers (activations, their tangents and gradients) and by its kernels'
+   * packing space.
+   */
   public long bufferDoubles() {
-    long d = discard.length;
+    long d = discard.length + kernels.scratchDoubles();
     for (int s = 0; s < stages.length; s++) {
-      d += wt[s] == null ? 0 : 2L * wt[s].length;
       d += xh[s] == null ? 0 : 2L * xh[s].length + 2L * invStd[s].length;
     }
     for (int s = 0; s <= stages.length; s++) {
@@ -166,18 +182,17 @@ public final class Float64Network {
     for (int s = 0; s < stages.length; s++) {
       int len = rows * dims[s];
       if (stages[s] instanceof Linear l) {
-        DoubleGemm.transpose(params, off[s], l.rows(), l.cols(), wt[s]);
-        LinearOp.forward(h[s], wt[s], rows, l.cols(), l.rows(), h[s + 1]);
+        LinearOp.forward(kernels, h[s], params, off[s], rows, l.cols(), l.rows(), h[s + 1]);
         if (v != null) {
-          DoubleGemm.transpose(v, off[s], l.rows(), l.cols(), vt[s]);
-          LinearOp.tangent(h[s], rh[s], s <= firstParam, wt[s], vt[s], rows, l.cols(), l.rows(), rh[s + 1]);
+          LinearOp.tangent(kernels, h[s], rh[s], s <= firstParam, params, v, off[s], rows, l.cols(), l.rows(),
+              rh[s + 1]);
         }
       } else if (stages[s] instanceof Activation a) {
-        ActivationOp.forward(a.kind(), h[s], h[s + 1], len);
+        ActivationOp.forward(kernels, a.kind(), h[s], h[s + 1], len);
         if (v != null) {
-          ActivationOp.tangent(a.kind(), h[s], h[s + 1], rh[s], rh[s + 1], len);
+          ActivationOp.tangent(kernels, a.kind(), h[s], h[s + 1], rh[s], rh[s + 1], len);
           if (a.kind() == Activation.Kind.LEAKY_RELU) {
-            kinkDistance = Math.min(kinkDistance, ActivationOp.kinkDistance(h[s], rh[s], len));
+            kinkDistance = Math.min(kinkDistance, ActivationOp.kinkDistance(kernels, h[s], rh[s], len));
           }
         }
       } else {
@@ -218,22 +233,26 @@ public final class Float64Network {
 
   private void backward(double[] params, double[] v, int rows, int segment, double[] grad, double[] hv) {
     boolean second = hv != null;
+    // Only batch norm reads the parameter gradient's sums back (for dx); a linear layer's gradient product
+    // is skipped when nobody asked for it (a Hessian-vector product alone).
+    double[] linearGrad = grad == discard ? null : grad;
     for (int s = stages.length - 1; s >= firstParam; s--) {
       boolean needInput = s > firstParam;
       int len = rows * dims[s];
       if (stages[s] instanceof Linear l) {
         // R{dx} reads dy, so it is computed before anything overwrites; dx and R{dx} are separate buffers.
         if (second) {
-          LinearOp.secondOrder(g[s + 1], rg[s + 1], h[s], rh[s], s <= firstParam, params, v, off[s], rows,
+          LinearOp.secondOrder(kernels, g[s + 1], rg[s + 1], h[s], rh[s], s <= firstParam, params, v, off[s], rows,
               l.cols(), l.rows(), hv, needInput ? rg[s] : null);
         }
-        LinearOp.backward(g[s + 1], h[s], params, off[s], rows, l.cols(), l.rows(), grad, needInput ? g[s] : null);
+        LinearOp.backward(kernels, g[s + 1], h[s], params, off[s], rows, l.cols(), l.rows(), linearGrad,
+            needInput ? g[s] : null);
       } else if (stages[s] instanceof Activation a) {
         if (needInput) {
           if (second) {
-            ActivationOp.secondOrder(a.kind(), h[s], h[s + 1], rh[s], g[s + 1], rg[s + 1], rg[s], len);
+            ActivationOp.secondOrder(kernels, a.kind(), h[s], h[s + 1], rh[s], g[s + 1], rg[s + 1], rg[s], len);
           }
-          ActivationOp.backward(a.kind(), h[s], h[s + 1], g[s + 1], g[s], len);
+          ActivationOp.backward(kernels, a.kind(), h[s], h[s + 1], g[s + 1], g[s], len);
         }
       } else {
         BatchNorm b = (BatchNorm) stages[s];

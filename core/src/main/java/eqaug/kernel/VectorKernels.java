@@ -540,7 +540,7 @@ public final class VectorKernels implements Kernels {
   }
 
   /** The width named by {@value #WIDTH_PROPERTY}, else the preferred one. */
-  private static VectorShape shape() {
+  static VectorShape shape() {
     String bits = System.getProperty(WIDTH_PROPERTY);
     if (bits == null || bits.isBlank()) {
       return VectorShape.preferredShape();

@@ -96,8 +96,12 @@ final class HessianFixtures {
   }
 
   static Problem problem(Architecture arch, long seed) {
+    return problem(arch, seed, 11, 4);
+  }
+
+  /** size random samples (inputs uniform on [0, 1), targets as the loss expects) in mini-batches of batch. */
+  static Problem problem(Architecture arch, long seed, int size, int batch) {
     SplittableRandom rng = new SplittableRandom(seed);
-    int size = 11;
     int in = arch.input().dim();
     int out = arch.output().dim();
     float[] x = new float[size * in];
@@ -114,7 +118,7 @@ final class HessianFixtures {
         y[i] = rng.nextBoolean() ? 1 : 0;
       }
     }
-    return new Problem(arch.name(), arch, new Dataset(arch.name(), x, y, size, in, out), 4);
+    return new Problem(arch.name(), arch, new Dataset(arch.name(), x, y, size, in, out), batch);
   }
 
   /** Generic parameters: weights N(0, 1/fan-in), batch-norm scales 1 +- 0.3 and shifts +- 0.3. */
