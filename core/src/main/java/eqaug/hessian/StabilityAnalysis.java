@@ -1,6 +1,7 @@
 package eqaug.hessian;
 
 import eqaug.data.Dataset;
+import eqaug.kernel.DoubleKernels;
 import eqaug.nn.Architecture;
 import eqaug.nn.BatchNorm;
 import eqaug.nn.Linear;
@@ -106,6 +107,19 @@ public final class StabilityAnalysis {
    */
   public static Point analyse(Architecture arch, Dataset data, int batch, double[] params, Options o,
       IntConsumer onProduct) {
+    return analyse(arch, data, batch, params, o, 1, onProduct);
+  }
+
+  /** As above on {@code threads} threads (the results are the same bits for any number). */
+  public static Point analyse(Architecture arch, Dataset data, int batch, double[] params, Options o, int threads,
+      IntConsumer onProduct) {
+    try (DoubleKernels kernels = DoubleKernels.create(threads)) {
+      return analyse(arch, data, batch, params, o, kernels, onProduct);
+    }
+  }
+
+  private static Point analyse(Architecture arch, Dataset data, int batch, double[] params, Options o,
+      DoubleKernels kernels, IntConsumer onProduct) {
     ParameterLayout layout = ParameterLayout.of(arch);
     if (params.length != layout.size()) {
       throw new IllegalArgumentException("the point has " + params.length + " parameters; " + arch.name()
@@ -122,10 +136,10 @@ public final class StabilityAnalysis {
       pi.ontoE(a);
     }
     SplitMix64 rng = new SplitMix64(o.seed());
-    AugmentedRisk aug = o.haarDraws() == 0
+    AugmentedRisk aug = (o.haarDraws() == 0
         ? AugmentedRisk.exact(arch, data, batch, o.maxExactElements())
-        : AugmentedRisk.haar(arch, data, batch, o.haarDraws(), rng);
-    AugmentedRisk forE = projected ? AugmentedRisk.nominal(arch, data, batch) : aug;
+        : AugmentedRisk.haar(arch, data, batch, o.haarDraws(), rng)).withKernels(kernels);
+    AugmentedRisk forE = projected ? AugmentedRisk.nominal(arch, data, batch).withKernels(kernels) : aug;
     long[] products = {0};
     double[] kink = {Double.POSITIVE_INFINITY};
     SymmetricOperator hAug = counted(HessianOperators.hessian(aug, a), aug, aug.elementCount(), products, kink,

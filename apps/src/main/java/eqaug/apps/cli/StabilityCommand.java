@@ -269,7 +269,7 @@ final class StabilityCommand implements Callable<Integer> {
                   analysis.haarDraws(), analysis.maxExactElements(), streams.hessian(run).nextLong(),
                   analysis.densityProbes(), analysis.traceProbes());
               StabilityAnalysis.Point point = StabilityAnalysis.analyse(exp.architecture(), exp.data(),
-                  p.train().batch(), a, o, n -> progress.step(n * hvpMflop));
+                  p.train().batch(), a, o, threads, n -> progress.step(n * hvpMflop));
               StabilityPoint sp = new StabilityPoint(run, epoch, rec.lastRecord.loss(), rec.lastRecord.accuracy(),
                   point, (System.nanoTime() - start) / 1e9);
               rec.add(sp);
