@@ -146,7 +146,13 @@ class ParamsTest {
   @Test
   void aRunFromASavedEpochRetracesTheOriginalFromThere() throws IOException {
     Path a = tmp.resolve("a");
-    assertEquals(0, CliTest.run(with(PERM, "--save-params", "2,3,4", "--out", a.toString())).code());
+    assertEquals(0, CliTest.run(with(PERM, "--save-params", "0,2,3,4", "--out", a.toString())).code());
+    // From the run's own A^0, every strategy (AUGMENTED too: run 0's draws are the same) gives the same table.
+    Path same = tmp.resolve("same");
+    CliTest.Result r0 = CliTest.run(with(PERM, "--init", file(a, 0, "AUGMENTED", 0).toString(), "--out", same.toString()));
+    assertEquals(0, r0.code(), r0.err());
+    assertFalse(r0.err().contains("is not in E"), r0.err());
+    assertEquals(Files.readString(a.resolve("metrics.csv")), Files.readString(same.resolve("metrics.csv")));
     for (String st : List.of("NOMINAL", "EQUIVARIANT")) {
       Path init = file(a, 0, st, 2);
       Path b = tmp.resolve("from-" + st);
