@@ -233,6 +233,22 @@ class ParamsTest {
       // numpy sums pairwise, we sum in order: equal to double rounding over the array.
       assertEquals(sum, Double.parseDouble(w[4]), 1e-9 * (1 + Math.abs(sum)), e.getKey());
     }
+    // The other way: numpy's savez_compressed (deflated members) of the same arrays as float64 is taken by --init,
+    // and since float32 -> float64 -> float32 is exact, it trains exactly as the file eqaug wrote.
+    Path f8 = tmp.resolve("f8.npz");
+    String resave = "import numpy as np, sys\n"
+        + "z = np.load(sys.argv[1])\n"
+        + "np.savez_compressed(sys.argv[2], **{k: z[k].astype(np.float64) for k in z.files})\n";
+    p = new ProcessBuilder("python3", "-c", resave, f.toString(), f8.toString()).redirectErrorStream(true).start();
+    out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(Npz.read(f8).values().stream().allMatch(x -> x.dtype() == Npy.Dtype.F8));
+    Path fromOurs = tmp.resolve("from-ours");
+    Path fromNumpy = tmp.resolve("from-numpy");
+    assertEquals(0, CliTest.run(with(PERM, "--init", f.toString(), "--out", fromOurs.toString())).code());
+    assertEquals(0, CliTest.run(with(PERM, "--init", f8.toString(), "--out", fromNumpy.toString())).code());
+    assertEquals(Files.readString(fromOurs.resolve("metrics.csv")), Files.readString(fromNumpy.resolve("metrics.csv")));
   }
 
   /** An .npz with these members (name -> .npy bytes). */
