@@ -124,6 +124,9 @@ public final class ExperimentSession {
         }
       } else if (prior == null) {
         // Nothing finished: leave no folder behind that would refuse the retry as "already holds results".
+        if (saver != null) {
+          saver.discardAll();
+        }
         folder.discardIfEmpty("config.json", "metrics.csv");
       }
       throw e;

@@ -113,6 +113,33 @@ public final class SavedParameters {
     }
   }
 
+  /**
+   * Removes every file this session wrote, and the folders under params/ that are then empty: after a command
+   * that failed before any part finished, so that it leaves nothing behind.
+   */
+  public void discardAll() {
+    for (List<Map<String, Object>> list : written.values()) {
+      synchronized (list) {
+        for (Map<String, Object> e : list) {
+          java.nio.file.Path f = folder.path().resolve((String) e.get("file"));
+          try {
+            java.nio.file.Files.deleteIfExists(f);
+            for (java.nio.file.Path d = f.getParent(); !d.equals(folder.path()); d = d.getParent()) {
+              try (var entries = java.nio.file.Files.list(d)) {
+                if (entries.findAny().isPresent()) {
+                  break;
+                }
+              }
+              java.nio.file.Files.delete(d);
+            }
+          } catch (IOException | RuntimeException ignored) {
+            // what cannot be removed stays; the folder then stays too
+          }
+        }
+      }
+    }
+  }
+
   /** What this session wrote for (run, strategy), in epoch order. */
   public List<Object> entries(int run, Strategy s) {
     List<Map<String, Object>> list = written.get(new Study.PartId(run, s));
