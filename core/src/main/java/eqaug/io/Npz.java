@@ -29,7 +29,31 @@ public final class Npz {
   /** The archive of {@code arrays}, in their iteration order, each member stored uncompressed. */
   public static byte[] write(Map<String, Npy.Array> arrays) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+    try {
+      write(arrays, bytes);
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to memory failed", e); // a ByteArrayOutputStream does not fail
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * The same archive written to {@code out} (left open), one member at a time: large parameter files need no
+   * second copy in memory.
+   */
+  public static void write(Map<String, Npy.Array> arrays, java.io.OutputStream out) throws IOException {
+    ZipOutputStream zip = new ZipOutputStream(new java.io.FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len); // FilterOutputStream would write byte by byte
+      }
+
+      @Override
+      public void close() throws IOException {
+        flush(); // the caller closes out
+      }
+    });
+    try {
       for (Map.Entry<String, Npy.Array> e : arrays.entrySet()) {
         byte[] npy = Npy.write(e.getValue());
         ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
@@ -44,10 +68,9 @@ public final class Npz {
         zip.write(npy);
         zip.closeEntry();
       }
-    } catch (IOException e) {
-      throw new IllegalStateException("writing to memory failed", e); // a ByteArrayOutputStream does not fail
+    } finally {
+      zip.close(); // writes the central directory
     }
-    return bytes.toByteArray();
   }
 
   /**

@@ -9,6 +9,10 @@ import eqaug.study.Study;
 import eqaug.train.Strategy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -93,10 +97,17 @@ public final class SavedParameters {
 
   /** Writes A of (run, strategy) at {@code epoch} (whole, or not at all) and remembers it for config.json. */
   public void save(int run, Strategy s, int epoch, double[] a) {
-    byte[] bytes = Npz.write(ParameterArrays.of(layout, a, dtype));
+    Map<String, Npy.Array> arrays = ParameterArrays.of(layout, a, dtype);
     String name = file(run, s, epoch);
+    MessageDigest sha;
     try {
-      folder.write(name, bytes);
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+    try {
+      // Streamed to the file through the digest: a trans or rot file is hundreds of MB.
+      folder.write(name, out -> Npz.write(arrays, new DigestOutputStream(out, sha)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + folder.path().resolve(name) + ": " + e.getMessage(), e);
     }
@@ -106,7 +117,7 @@ public final class SavedParameters {
     entry.put("epoch", epoch);
     entry.put("file", name);
     entry.put("dtype", dtype.descr());
-    entry.put("sha256", InitFile.sha256(bytes));
+    entry.put("sha256", HexFormat.of().formatHex(sha.digest()));
     List<Map<String, Object>> list = written.computeIfAbsent(new Study.PartId(run, s), k -> new ArrayList<>());
     synchronized (list) {
       list.add(entry);
