@@ -64,6 +64,70 @@ public final class Npy {
     }
   }
 
+  /**
+   * An array to write without copying it: {@code count(shape)} values of {@code data} from {@code offset}, in C
+   * order (a layer's slice of a flat parameter vector).
+   */
+  public record View(Dtype dtype, int[] shape, double[] data, int offset) {
+    public View {
+      long n = count(shape);
+      if (offset < 0 || offset + n > data.length) {
+        throw new IllegalArgumentException("shape " + shapeString(shape) + " from offset " + offset + " exceeds "
+            + data.length + " values");
+      }
+    }
+
+    /** The .npy file's size in bytes: header and data. */
+    public long byteSize() {
+      return header(this).length + count(shape) * dtype.size();
+    }
+  }
+
+  /** The .npy header of {@code v}: magic, version 1.0, length, dict, padded to {@link #ALIGN} bytes. */
+  static byte[] header(View v) {
+    String dict = "{'descr': '" + v.dtype().descr() + "', 'fortran_order': False, 'shape': " + shapeString(v.shape())
+        + ", }";
+    // magic (6) + version (2) + header length (2) + dict + padding spaces + '\n', a multiple of ALIGN in all.
+    int unpadded = MAGIC.length + 4 + dict.length() + 1;
+    int total = (unpadded + ALIGN - 1) / ALIGN * ALIGN;
+    int headerLen = total - MAGIC.length - 4;
+    if (headerLen > 0xFFFF) {
+      throw new IllegalArgumentException("shape " + shapeString(v.shape()) + " makes a header too long for .npy 1.0");
+    }
+    ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) headerLen);
+    b.put(dict.getBytes(StandardCharsets.US_ASCII));
+    while (b.position() < total - 1) {
+      b.put((byte) ' ');
+    }
+    b.put((byte) '\n');
+    return b.array();
+  }
+
+  /**
+   * Writes {@code v} as .npy to {@code out} in chunks, with no copy of the array in memory. With
+   * {@link Dtype#F4} each value is rounded to float (exact for values that are floats already).
+   */
+  public static void write(View v, java.io.OutputStream out) throws java.io.IOException {
+    out.write(header(v));
+    int n = (int) count(v.shape());
+    int size = v.dtype().size();
+    ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < n; i++) {
+      if (chunk.remaining() < size) {
+        out.write(chunk.array(), 0, chunk.position());
+        chunk.clear();
+      }
+      double x = v.data()[v.offset() + i];
+      if (v.dtype() == Dtype.F4) {
+        chunk.putFloat((float) x);
+      } else {
+        chunk.putDouble(x);
+      }
+    }
+    out.write(chunk.array(), 0, chunk.position());
+  }
+
   static long count(int[] shape) {
     long n = 1;
     for (int d : shape) {
@@ -85,35 +149,18 @@ public final class Npy {
    * are floats already).
    */
   public static byte[] write(Array a) {
-    String dict = "{'descr': '" + a.dtype().descr() + "', 'fortran_order': False, 'shape': " + a.shapeText() + ", }";
-    // magic (6) + version (2) + header length (2) + dict + padding spaces + '\n', a multiple of ALIGN in all.
-    int unpadded = MAGIC.length + 4 + dict.length() + 1;
-    int total = (unpadded + ALIGN - 1) / ALIGN * ALIGN;
-    int headerLen = total - MAGIC.length - 4;
-    if (headerLen > 0xFFFF) {
-      throw new IllegalArgumentException("shape " + a.shapeText() + " makes a header too long for .npy version 1.0");
-    }
-    long bytes = (long) total + (long) a.data().length * a.dtype().size();
+    View v = new View(a.dtype(), a.shape(), a.data(), 0);
+    long bytes = v.byteSize();
     if (bytes > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("array of " + a.data().length + " values is too large for one byte array");
     }
-    ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
-    b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) headerLen);
-    b.put(dict.getBytes(StandardCharsets.US_ASCII));
-    for (int i = MAGIC.length + 4 + dict.length(); i < total - 1; i++) {
-      b.put((byte) ' ');
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) bytes);
+    try {
+      write(v, out);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("writing to memory failed", e); // a ByteArrayOutputStream does not fail
     }
-    b.put((byte) '\n');
-    if (a.dtype() == Dtype.F4) {
-      for (double v : a.data()) {
-        b.putFloat((float) v);
-      }
-    } else {
-      for (double v : a.data()) {
-        b.putDouble(v);
-      }
-    }
-    return b.array();
+    return out.toByteArray();
   }
 
   /**

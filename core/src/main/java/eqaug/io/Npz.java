@@ -1,6 +1,8 @@
 package eqaug.io;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.OutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -28,9 +30,11 @@ public final class Npz {
 
   /** The archive of {@code arrays}, in their iteration order, each member stored uncompressed. */
   public static byte[] write(Map<String, Npy.Array> arrays) {
+    Map<String, Npy.View> views = new LinkedHashMap<>();
+    arrays.forEach((name, a) -> views.put(name, new Npy.View(a.dtype(), a.shape(), a.data(), 0)));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try {
-      write(arrays, bytes);
+      write(views, bytes);
     } catch (IOException e) {
       throw new IllegalStateException("writing to memory failed", e); // a ByteArrayOutputStream does not fail
     }
@@ -38,11 +42,11 @@ public final class Npz {
   }
 
   /**
-   * The same archive written to {@code out} (left open), one member at a time: large parameter files need no
-   * second copy in memory.
+   * The same archive written to {@code out} (left open), with no copy of any array in memory: each member is
+   * encoded twice, once for its CRC-32 (which a stored member's header carries) and once into the archive.
    */
-  public static void write(Map<String, Npy.Array> arrays, java.io.OutputStream out) throws IOException {
-    ZipOutputStream zip = new ZipOutputStream(new java.io.FilterOutputStream(out) {
+  public static void write(Map<String, Npy.View> arrays, OutputStream out) throws IOException {
+    ZipOutputStream zip = new ZipOutputStream(new FilterOutputStream(out) {
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
         out.write(b, off, len); // FilterOutputStream would write byte by byte
@@ -54,18 +58,30 @@ public final class Npz {
       }
     });
     try {
-      for (Map.Entry<String, Npy.Array> e : arrays.entrySet()) {
-        byte[] npy = Npy.write(e.getValue());
+      for (Map.Entry<String, Npy.View> e : arrays.entrySet()) {
+        CRC32 crc = new CRC32();
+        long[] size = {0};
+        Npy.write(e.getValue(), new OutputStream() {
+          @Override
+          public void write(int b) {
+            crc.update(b);
+            size[0]++;
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            crc.update(b, off, len);
+            size[0] += len;
+          }
+        });
         ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
         entry.setMethod(ZipEntry.STORED);
-        entry.setSize(npy.length);
-        entry.setCompressedSize(npy.length);
-        CRC32 crc = new CRC32();
-        crc.update(npy);
+        entry.setSize(size[0]);
+        entry.setCompressedSize(size[0]);
         entry.setCrc(crc.getValue());
         entry.setTimeLocal(EPOCH);
         zip.putNextEntry(entry);
-        zip.write(npy);
+        Npy.write(e.getValue(), zip);
         zip.closeEntry();
       }
     } finally {

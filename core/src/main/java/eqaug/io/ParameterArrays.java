@@ -59,6 +59,18 @@ public final class ParameterArrays {
     return arrays;
   }
 
+  /** The same arrays as views into {@code a}, without copying: for writing large parameter vectors. */
+  public static Map<String, Npy.View> views(ParameterLayout layout, double[] a, Npy.Dtype dtype) {
+    if (a.length != layout.size()) {
+      throw new IllegalArgumentException("the layout has " + layout.size() + " parameters, got " + a.length);
+    }
+    Map<String, Npy.View> views = new LinkedHashMap<>();
+    for (Slot s : slots(layout)) {
+      views.put(s.name(), new Npy.View(dtype, s.shape(), a, s.offset()));
+    }
+    return views;
+  }
+
   /**
    * The flat float parameter vector from named arrays: exactly the layout's arrays, each of its shape and finite
    * ({@code <f8} values are rounded to float). Refuses, naming the array, a missing or extra array, a wrong

@@ -47,6 +47,18 @@ class NpzTest {
   }
 
   @Test
+  void viewsIntoOneFlatVectorStreamTheSameArchiveAsCopiedArrays() throws IOException {
+    double[] flat = {9, 1, 2, 3, 4, 5, 6, 0.5, -0.25, 9};
+    Map<String, Npy.View> views = new LinkedHashMap<>();
+    views.put("rho1", new Npy.View(Npy.Dtype.F4, new int[] {2, 3}, flat, 1));
+    views.put("bn.weight", new Npy.View(Npy.Dtype.F4, new int[] {2}, flat, 7));
+    ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+    Npz.write(views, streamed);
+    assertArrayEquals(Npz.write(arrays()), streamed.toByteArray());
+    assertThrows(IllegalArgumentException.class, () -> new Npy.View(Npy.Dtype.F4, new int[] {2, 3}, flat, 5));
+  }
+
+  @Test
   void readsDeflatedMembersAsNumpySavezCompressedWritesThem() throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     try (ZipOutputStream z = new ZipOutputStream(b)) {

@@ -97,7 +97,7 @@ public final class SavedParameters {
 
   /** Writes A of (run, strategy) at {@code epoch} (whole, or not at all) and remembers it for config.json. */
   public void save(int run, Strategy s, int epoch, double[] a) {
-    Map<String, Npy.Array> arrays = ParameterArrays.of(layout, a, dtype);
+    Map<String, Npy.View> arrays = ParameterArrays.views(layout, a, dtype);
     String name = file(run, s, epoch);
     MessageDigest sha;
     try {
