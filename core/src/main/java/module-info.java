@@ -10,6 +10,7 @@ module eqaug.core {
   exports eqaug.data;
   exports eqaug.group;
   exports eqaug.hessian;
+  exports eqaug.io;
   exports eqaug.kernel;
   exports eqaug.nn;
   exports eqaug.random;

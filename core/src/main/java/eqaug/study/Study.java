@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * A study of the paper's §5 on one architecture and data set: {@code runs} runs, each from its own A^0
- * (drawn from the seed's init stream and projected onto E), trained with each strategy by gradient descent.
+ * (drawn from the seed's init stream and projected onto E, or given by a {@link StartPoint}), trained with each
+ * strategy by gradient descent.
  * Every (run, strategy) is a pure function of (seed, run), so results do not depend on threads, on runs
  * trained at once, or on resuming. In a few lines:
  * <pre>{@code
@@ -24,10 +25,20 @@ import java.util.List;
  * }</pre>
  */
 public record Study(Architecture architecture, Dataset data, TrainConfig train, int runs, long seed,
-    List<Strategy> strategies) {
+    List<Strategy> strategies, StartPoint start) {
   /** The paper's three strategies, in the order their parts are committed within a run. */
   public static final List<Strategy> ALL_STRATEGIES =
       List.of(Strategy.NOMINAL, Strategy.AUGMENTED, Strategy.EQUIVARIANT);
+
+  /**
+   * Given start points: run r's A^0 in the layout's flat order, instead of {@link Initializer}'s draw (e.g.
+   * parameters saved earlier, or brought from another program). It must be a pure function of the run, so that
+   * every (run, strategy) stays a pure function of (seed, run).
+   */
+  @FunctionalInterface
+  public interface StartPoint {
+    float[] initialParameters(int run);
+  }
 
   public Study {
     if (runs < 1) {
@@ -47,6 +58,17 @@ public record Study(Architecture architecture, Dataset data, TrainConfig train, 
   /** All three strategies. */
   public Study(Architecture architecture, Dataset data, TrainConfig train, int runs, long seed) {
     this(architecture, data, train, runs, seed, ALL_STRATEGIES);
+  }
+
+  /** Each run from its A^0 drawn from the seed's init stream (§5). */
+  public Study(Architecture architecture, Dataset data, TrainConfig train, int runs, long seed,
+      List<Strategy> strategies) {
+    this(architecture, data, train, runs, seed, strategies, null);
+  }
+
+  /** The same study with every run starting from {@code start}'s A^0 (null: the seed's draw again). */
+  public Study withStart(StartPoint start) {
+    return new Study(architecture, data, train, runs, seed, strategies, start);
   }
 
   /** Where and how a study trains: a backend, its threads, and how many runs train at once (each on its own engine). */
@@ -95,15 +117,23 @@ public record Study(Architecture architecture, Dataset data, TrainConfig train, 
     return new RandomStreams(seed);
   }
 
-  /** Run r's A^0. */
+  /** Run r's A^0: the given start point's (a copy), else drawn from the seed's init stream. */
   public float[] initialParameters(int run) {
-    return Initializer.initialParameters(ParameterLayout.of(architecture), streams().init(run));
+    ParameterLayout layout = ParameterLayout.of(architecture);
+    if (start == null) {
+      return Initializer.initialParameters(layout, streams().init(run));
+    }
+    float[] given = start.initialParameters(run);
+    if (given == null || given.length != layout.size()) {
+      throw new IllegalArgumentException("the start point of run " + run + " has " + (given == null ? "no"
+          : given.length) + " parameters; " + architecture.name() + " has " + layout.size());
+    }
+    return given.clone();
   }
 
   /** ||A^0|| of run r over the linear layers: the scale that distances are compared with. */
   public double initialNorm(int run) {
-    ParameterLayout layout = ParameterLayout.of(architecture);
-    return linearNorm(layout, Initializer.initialParameters(layout, streams().init(run)));
+    return linearNorm(ParameterLayout.of(architecture), initialParameters(run));
   }
 
   /** ||A|| over the linear layers L. */

@@ -3,7 +3,6 @@ package eqaug.study;
 import eqaug.backend.TrainingEngine;
 import eqaug.nn.ParameterLayout;
 import eqaug.train.EpochRecord;
-import eqaug.train.Initializer;
 import eqaug.train.RandomStreams;
 import eqaug.train.RunOutcome;
 import eqaug.train.Strategy;
@@ -97,7 +96,7 @@ final class StudyRun {
         jobs.add(() -> {
           for (int i = next.getAndIncrement(); i < selectedRuns.size(); i = next.getAndIncrement()) {
             int run = selectedRuns.get(i);
-            float[] a0 = Initializer.initialParameters(layout, streams.init(run));
+            float[] a0 = study.initialParameters(run);
             double norm = Study.linearNorm(layout, a0);
             synchronized (this) {
               norms[run] = norm;

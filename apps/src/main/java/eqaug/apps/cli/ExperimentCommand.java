@@ -2,6 +2,8 @@ package eqaug.apps.cli;
 
 import eqaug.apps.experiments.Experiment;
 import eqaug.apps.results.ExperimentRunner;
+import eqaug.apps.results.InitFile;
+import eqaug.apps.results.SavedParameters;
 import eqaug.apps.experiments.MemoryBudget;
 import eqaug.apps.results.PriorResults;
 import eqaug.apps.experiments.Protocol;
@@ -104,20 +106,24 @@ abstract class ExperimentCommand implements Callable<Integer> {
     if (!options.resume) {
       ResultsFolder.refuseUnusable(dir, "--out");
     }
+    if (options.saveParams != null) {
+      SavedParameters.parseEpochs(options.saveParams, protocol.train().epochs()); // refused before any folder is made
+    }
     Experiment exp = create(protocol); // data problems surface before any folder is made
     protocol = fitToData(protocol, exp, options);
+    InitFile init = options.init == null ? null : InitFile.load(options.init, exp);
     if (shard != null) {
       return callShard(exp, protocol, backend, shard, dir, out);
     }
     MemoryBudget.checkTraining(exp, protocol, options.threads(), options.parallelRuns(), backend.name().equals("cpu"));
-    ExperimentSession session = new ExperimentSession(options, backend);
+    ExperimentSession session = new ExperimentSession(options, backend).startingFrom(init);
     try (ResultsFolder folder = options.resume ? ResultsFolder.reopen(options.out, "--out")
         : options.out == null ? ResultsFolder.createDefault(name()) : ResultsFolder.open(options.out, "--out")) {
       PriorResults prior = null;
       if (options.resume) {
         // Read under the lock, so no other command is changing the folder meanwhile.
         prior = PriorResults.load(options.out, session.expectedConfig(exp, protocol), protocol.train().epochs());
-        prior.verifyInitialNorms(exp, protocol);
+        prior.verifyInitialNorms(exp, protocol, init);
         if (prior.complete(protocol.runs())) {
           out.println(options.out + " is complete: nothing to resume");
           return 0;
@@ -128,6 +134,9 @@ abstract class ExperimentCommand implements Callable<Integer> {
            ResumeHint hint = new ResumeHint(folder.path(), "eqaug " + name(), System.err)) {
         if (prior != null) {
           out.println(prior.resuming(protocol.runs()));
+        }
+        if (init != null && init.warning() != null) {
+          progress.warn(init.warning());
         }
         result = session.run(exp, protocol, folder, progress, out, zoomPanel(), prior);
       }
@@ -142,7 +151,7 @@ abstract class ExperimentCommand implements Callable<Integer> {
     List<WorkUnits.Unit> units = WorkUnits.select(WorkUnits.of(exp, protocol), shard);
     List<Study.PartId> selection = units.stream().map(WorkUnits.Unit::part).toList();
     MemoryBudget.checkTraining(exp, protocol, options.threads(), options.parallelRuns(), backend.name().equals("cpu"));
-    ExperimentSession session = new ExperimentSession(options, backend);
+    ExperimentSession session = new ExperimentSession(options, backend); // --init and --shard are not combined
     try (ResultsFolder folder = options.resume ? ResultsFolder.reopen(dir, "--out") : ResultsFolder.open(dir, "--out")) {
       PriorResults prior = null;
       double before = 0;

@@ -58,6 +58,16 @@ final class ExperimentOptions {
           "DIR/shards/i-of-n of --out DIR; `eqaug merge DIR` joins the shards when all are done."})
   String shard;
 
+  @Option(names = "--save-params", paramLabel = "EPOCHS",
+      description = {"Write A of every run and strategy at these epochs (comma-separated; 0 = A^0, 'last' = the final",
+          "epoch) to params/run-R/STRATEGY/epoch-K.npz in the results folder (layout: docs/params.md)."})
+  String saveParams;
+
+  @Option(names = "--init", paramLabel = "FILE",
+      description = {"Start every run and strategy from the parameters in this .npz (layout: docs/params.md;",
+          "<f4 or <f8, <f8 rounded to float32) instead of the seed's A^0."})
+  Path init;
+
   @Option(names = "--list-units", description = "Print the work units (with --shard, the shard's) with their estimated cost, and exit.")
   boolean listUnits;
 
@@ -95,6 +105,10 @@ final class ExperimentOptions {
     }
     if (threads != null && threads > 1024) {
       throw new UsageException("--threads must be at most 1024, got " + threads);
+    }
+    if (shard != null && (saveParams != null || init != null)) {
+      throw new UsageException((saveParams != null ? "--save-params" : "--init") + " cannot be combined with --shard "
+          + "(a merge would not carry the parameter files); run without --shard");
     }
     if (resume && out == null) {
       throw new UsageException("--resume needs --out DIR, the folder of the interrupted run");

@@ -3,6 +3,10 @@ package eqaug.apps.cli;
 import eqaug.apps.results.ConfigJson;
 import eqaug.apps.experiments.Experiment;
 import eqaug.apps.results.ExperimentRunner;
+import eqaug.apps.results.InitFile;
+import eqaug.apps.results.SavedParameters;
+import eqaug.nn.ParameterLayout;
+import java.util.SortedSet;
 import eqaug.apps.report.Figure;
 import eqaug.apps.results.Json;
 import eqaug.apps.results.MetricsCsv;
@@ -31,10 +35,28 @@ import java.util.Map;
 public final class ExperimentSession {
   private final ExperimentOptions options;
   private final Backend backend;
+  /** --init's parameters, loaded and checked before any folder was made; null: A^0 from the seed. */
+  private InitFile init;
 
   ExperimentSession(ExperimentOptions options, Backend backend) {
     this.options = options;
     this.backend = backend;
+  }
+
+  /** Every run of this session starts from {@code init} (null: from the seed's A^0). */
+  ExperimentSession startingFrom(InitFile init) {
+    this.init = init;
+    return this;
+  }
+
+  /** --save-params's epochs for this protocol, or null when not asked. */
+  private SortedSet<Integer> saveEpochs(Protocol protocol) {
+    return options.saveParams == null ? null : SavedParameters.parseEpochs(options.saveParams, protocol.train().epochs());
+  }
+
+  /** The precision runs train at, as config.json's numerics records it (and saved files' dtype follows). */
+  private String precision() {
+    return String.valueOf(ConfigJson.numerics(options.device).get("precision"));
   }
 
   record Result(ExperimentRunner.Outcome outcome, MetricsTable table, Summary summary) {
@@ -69,10 +91,16 @@ public final class ExperimentSession {
     out.printf("%s%n  %d runs x 3 strategies, %d epochs, N_aug %d, lr %g, batch %d, %d samples, seed %d, %d thread%s%n",
         exp.title(), protocol.runs(), protocol.train().epochs(), protocol.train().naug(), protocol.train().lr(),
         protocol.train().batch(), exp.data().size(), protocol.seed(), threads, threads == 1 ? "" : "s");
+    if (init != null) {
+      out.printf("  every run starts from %s (||A0|| = %.4g, ||A0_E⊥|| = %.3g)%n", init.path(), init.norm(), init.distE());
+    }
     if (prior == null) {
       // A resumed folder keeps its config (timings, divergences) until the runner rewrites it with them.
       write(folder, "config.json", config(exp, protocol, null, "running", started, resumed, shard));
     }
+    SortedSet<Integer> saveEpochs = saveEpochs(protocol);
+    SavedParameters saver = saveEpochs == null ? null
+        : new SavedParameters(saveEpochs, precision(), ParameterLayout.of(exp.architecture()), folder);
     ExperimentRunner.Outcome outcome;
     ExperimentRunner.Outcome[] last = {null};
     try {
@@ -80,7 +108,7 @@ public final class ExperimentSession {
           soFar -> {
             last[0] = soFar;
             save(folder, exp, protocol, soFar, "partial: interrupted after the runs in metrics.csv", started, resumed, shard);
-          }, prior, selection);
+          }, prior, selection, init, saver);
     } catch (RuntimeException | Error e) {
       if (last[0] != null) {
         // The parts saved so far stay in the config, so --resume can go on from them.
@@ -96,6 +124,9 @@ public final class ExperimentSession {
         }
       } else if (prior == null) {
         // Nothing finished: leave no folder behind that would refuse the retry as "already holds results".
+        if (saver != null) {
+          saver.discardAll();
+        }
         folder.discardIfEmpty("config.json", "metrics.csv");
       }
       throw e;
@@ -126,6 +157,10 @@ public final class ExperimentSession {
     Map<String, Object> m = ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device,
         outcome, status, started);
     putShard(m, shard);
+    putParameterFiles(m, protocol);
+    if (outcome != null && options.saveParams != null) {
+      m.put("saved_params", outcome.savedParams);
+    }
     if (!resumed.isEmpty()) {
       m.put("resumed", resumed);
     }
@@ -142,7 +177,25 @@ public final class ExperimentSession {
     Map<String, Object> m = ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device,
         null, "running", Instant.now().toString());
     putShard(m, shard);
+    putParameterFiles(m, protocol);
     return m;
+  }
+
+  /**
+   * --save-params's epochs and --init's checksum among the parameters (a resumed folder must have the same), and
+   * where A^0 came from. Nothing is added without these options, so such folders' config.json is as before.
+   */
+  @SuppressWarnings("unchecked")
+  private void putParameterFiles(Map<String, Object> m, Protocol protocol) {
+    Map<String, Object> params = (Map<String, Object>) m.get("parameters");
+    SortedSet<Integer> epochs = saveEpochs(protocol);
+    if (epochs != null) {
+      params.put("save_params", List.copyOf(epochs));
+    }
+    if (init != null) {
+      params.put("init_sha256", init.sha256());
+      m.put("init", init.describe());
+    }
   }
 
   private static void putShard(Map<String, Object> m, WorkUnits.Shard shard) {

@@ -4,6 +4,8 @@ import eqaug.apps.experiments.Experiment;
 import eqaug.apps.results.Json;
 import eqaug.apps.experiments.MemoryBudget;
 import eqaug.apps.results.PriorResults;
+import eqaug.apps.experiments.UsageException;
+import eqaug.apps.results.SavedParameters;
 import eqaug.apps.experiments.Protocol;
 import eqaug.apps.report.Report;
 import eqaug.apps.results.ResultsFolder;
@@ -57,6 +59,15 @@ final class ReproduceCommand implements Callable<Integer> {
     List<Protocol> protocols = new ArrayList<>();
     for (ExperimentCommand c : commands) {
       protocols.add(ExperimentCommand.protocol(c.defaults(options.scale), options));
+    }
+    if (options.init != null) {
+      throw new UsageException("--init does not apply to reproduce (its three experiments have three networks); "
+          + "use it with perm, trans or rot");
+    }
+    if (options.saveParams != null) {
+      for (Protocol p : protocols) {
+        SavedParameters.parseEpochs(options.saveParams, p.train().epochs()); // 'last' is each experiment's own
+      }
     }
     WorkUnits.Shard shard = options.shard();
     if (options.listUnits) {

@@ -103,6 +103,9 @@ final class SlurmCommand implements Callable<Integer> {
       switch (name) {
         case "--shard", "--resume", "--list-units" ->
             throw new UsageException(name + " is chosen by the job array; leave it out");
+        case "--save-params", "--init" ->
+            throw new UsageException(name + " cannot be used in a job array yet (a merge would not carry the parameter "
+                + "files); run the command without eqaug slurm");
         case "--out" -> {
           String v = a.contains("=") ? a.substring(a.indexOf('=') + 1) : (i + 1 < inner.size() ? inner.get(++i) : null);
           if (v == null || v.isEmpty()) {

@@ -9,8 +9,6 @@ import eqaug.study.Study;
 import eqaug.study.StudyListener;
 import eqaug.study.StudyResults;
 import eqaug.train.EpochRecord;
-import eqaug.train.Initializer;
-import eqaug.train.RandomStreams;
 import eqaug.train.RunOutcome;
 import eqaug.train.Strategy;
 import eqaug.train.TrainConfig;
@@ -46,6 +44,8 @@ public final class ExperimentRunner {
     public final Map<Strategy, Double> seconds = new EnumMap<>(Strategy.class);
     /** ||A^0|| over the linear layers, per run: the scale that "rounding level" refers to. */
     public final List<Double> initialNorms = new ArrayList<>();
+    /** config.json's "saved_params": per committed part, the parameter files it wrote (--save-params). */
+    public final List<Object> savedParams = new ArrayList<>();
     public String engine = "";
     public double wallSeconds;
     public boolean complete;
@@ -93,7 +93,13 @@ public final class ExperimentRunner {
 
   /** The study an experiment's protocol describes. */
   static Study study(Experiment exp, Protocol protocol) {
-    return new Study(exp.architecture(), exp.data(), protocol.train(), protocol.runs(), protocol.seed(), STRATEGIES);
+    return study(exp, protocol, null);
+  }
+
+  /** The same, every run starting from {@code init}'s parameters when it is given. */
+  public static Study study(Experiment exp, Protocol protocol, InitFile init) {
+    Study s = new Study(exp.architecture(), exp.data(), protocol.train(), protocol.runs(), protocol.seed(), STRATEGIES);
+    return init == null ? s : s.withStart(run -> init.parameters());
   }
 
   /**
@@ -110,6 +116,16 @@ public final class ExperimentRunner {
   /** As above, training only {@code selection} (a shard's parts, in (run, strategy) order; null: all). */
   public static Outcome run(Experiment exp, Protocol protocol, Backend backend, int threads, int parallelRuns,
       Progress progress, Checkpoint checkpoint, PriorResults prior, List<Study.PartId> selection) {
+    return run(exp, protocol, backend, threads, parallelRuns, progress, checkpoint, prior, selection, null, null);
+  }
+
+  /**
+   * As above, every run starting from {@code init} when it is given (else from the seed's A^0), and A written at
+   * {@code save}'s epochs when it is given.
+   */
+  public static Outcome run(Experiment exp, Protocol protocol, Backend backend, int threads, int parallelRuns,
+      Progress progress, Checkpoint checkpoint, PriorResults prior, List<Study.PartId> selection, InitFile init,
+      SavedParameters save) {
     Study.Resume resume = null;
     if (prior != null) {
       List<StudyResults.Part> parts = new ArrayList<>();
@@ -121,14 +137,15 @@ public final class ExperimentRunner {
       // The norms were checked against this build's A^0 before any training.
       resume = new Study.Resume(parts, prior.initialNorms);
     }
-    Study study = study(exp, protocol);
+    Study study = study(exp, protocol, init);
     StudyResults done = study.run(new Study.Execution(backend, threads, parallelRuns),
-        new Listener(exp, protocol, progress, checkpoint, prior), resume, selection == null ? study.parts() : selection);
-    return outcome(done, prior);
+        new Listener(exp, protocol, progress, checkpoint, prior, save), resume,
+        selection == null ? study.parts() : selection);
+    return outcome(done, prior, save);
   }
 
-  /** The command's view of a study's results: a resumed folder's timings added. */
-  private static Outcome outcome(StudyResults r, PriorResults prior) {
+  /** The command's view of a study's results: a resumed folder's timings and saved parameter files added. */
+  private static Outcome outcome(StudyResults r, PriorResults prior, SavedParameters save) {
     Outcome out = new Outcome();
     if (prior != null) {
       out.seconds.putAll(prior.seconds);
@@ -137,6 +154,12 @@ public final class ExperimentRunner {
       out.records.addAll(p.records());
       out.runs.add(p.outcome());
       out.seconds.merge(p.strategy(), p.outcome().seconds(), Double::sum);
+      if (save != null) {
+        // A part kept from the resumed folder was not trained now: its files are the ones recorded there.
+        List<Object> files = save.entries(p.run(), p.strategy());
+        out.savedParams.addAll(!files.isEmpty() || prior == null ? files
+            : prior.savedParams.getOrDefault(new Study.PartId(p.run(), p.strategy()), List.of()));
+      }
     }
     out.initialNorms.addAll(r.initialNorms());
     out.engine = r.engine();
@@ -152,12 +175,15 @@ public final class ExperimentRunner {
     private final Progress progress;
     private final Checkpoint checkpoint;
     private final PriorResults prior;
+    private final SavedParameters save;
     private final long train;
     private final long eval;
     /** Work seen per (run, strategy); each part is trained on one thread. */
     private final long[] seen;
 
-    Listener(Experiment exp, Protocol protocol, Progress progress, Checkpoint checkpoint, PriorResults prior) {
+    Listener(Experiment exp, Protocol protocol, Progress progress, Checkpoint checkpoint, PriorResults prior,
+        SavedParameters save) {
+      this.save = save;
       this.exp = exp;
       this.protocol = protocol;
       this.progress = progress;
@@ -195,12 +221,18 @@ public final class ExperimentRunner {
     }
 
     @Override
-    public void committed(StudyResults soFar) {
-      checkpoint.save(outcome(soFar, prior));
+    public boolean wantsParameters(int run, Strategy s, int epoch) {
+      return save != null && save.wants(epoch);
     }
-  }
 
-  public static double initialNorm(ParameterLayout layout, RandomStreams streams, int run) {
-    return Study.linearNorm(layout, Initializer.initialParameters(layout, streams.init(run)));
+    @Override
+    public void parameters(int run, Strategy s, int epoch, double[] a) {
+      save.save(run, s, epoch, a);
+    }
+
+    @Override
+    public void committed(StudyResults soFar) {
+      checkpoint.save(outcome(soFar, prior, save));
+    }
   }
 }

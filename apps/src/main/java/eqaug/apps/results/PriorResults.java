@@ -38,9 +38,13 @@ public final class PriorResults {
   public final List<Double> initialNorms;
   /** The parts the folder's command trains, in order (a shard's); null: all of the protocol's. */
   private final List<Study.PartId> order;
+  /** The parameter files (--save-params) of the kept parts, as config.json records them, each verified. */
+  public final Map<Study.PartId, List<Object>> savedParams;
 
   private PriorResults(Path dir, String status, String started, List<Part> parts, Map<Strategy, Double> seconds,
-      double wallSeconds, List<Object> resumed, List<Double> initialNorms, List<Study.PartId> order) {
+      double wallSeconds, List<Object> resumed, List<Double> initialNorms, List<Study.PartId> order,
+      Map<Study.PartId, List<Object>> savedParams) {
+    this.savedParams = savedParams;
     this.order = order;
     this.dir = dir;
     this.status = status;
@@ -86,12 +90,16 @@ public final class PriorResults {
    * a folder made with another generator or build would otherwise be continued from other start points.
    */
   public void verifyInitialNorms(Experiment exp, Protocol protocol) {
+    verifyInitialNorms(exp, protocol, null);
+  }
+
+  /** As above for runs that start from {@code init} when it is given (--init). */
+  public void verifyInitialNorms(Experiment exp, Protocol protocol, InitFile init) {
     List<Integer> keptRuns = runsOf(parts);
-    eqaug.nn.ParameterLayout layout = eqaug.nn.ParameterLayout.of(exp.architecture());
-    eqaug.train.RandomStreams streams = new eqaug.train.RandomStreams(protocol.seed());
+    Study study = ExperimentRunner.study(exp, protocol, init);
     for (int j = 0; j < keptRuns.size(); j++) {
       int r = keptRuns.get(j);
-      double here = ExperimentRunner.initialNorm(layout, streams, r);
+      double here = study.initialNorm(r);
       double there = j < initialNorms.size() ? initialNorms.get(j) : Double.NaN;
       if (Double.compare(here, there) != 0) {
         throw new UsageException("--resume: run " + r + " starts from another A0 here than in " + dir + " (||A0|| "
@@ -182,7 +190,53 @@ public final class PriorResults {
     int keptRuns = runsOf(parts).size();
     List<Double> keptNorms = new ArrayList<>(norms.subList(0, Math.min(norms.size(), keptRuns)));
     return new PriorResults(dir, String.valueOf(cfg.get("status")), String.valueOf(cfg.get("started")), parts,
-        seconds, wall, resumed, keptNorms, order);
+        seconds, wall, resumed, keptNorms, order, savedParams(dir, cfg, parts));
+  }
+
+  /**
+   * The parameter files config.json records for the kept parts, each checked to be there with its recorded
+   * SHA-256: a kept part is not trained again, so its files must be the ones it wrote.
+   */
+  private static Map<Study.PartId, List<Object>> savedParams(Path dir, Map<String, Object> cfg, List<Part> parts) {
+    Map<Study.PartId, List<Object>> out = new java.util.HashMap<>();
+    if (!(cfg.get("saved_params") instanceof List<?> list)) {
+      return out;
+    }
+    java.util.Set<Study.PartId> kept = new java.util.HashSet<>();
+    parts.forEach(p -> kept.add(new Study.PartId(p.run(), p.strategy())));
+    for (Object o : list) {
+      Study.PartId id;
+      String file;
+      String sha;
+      try {
+        Map<?, ?> m = (Map<?, ?>) o;
+        id = new Study.PartId(((Number) m.get("run")).intValue(), Strategy.valueOf((String) m.get("strategy")));
+        file = (String) Objects.requireNonNull(m.get("file"));
+        sha = (String) Objects.requireNonNull(m.get("sha256"));
+      } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
+        throw new UsageException("--resume: " + dir.resolve("config.json") + ": an entry of 'saved_params' is malformed");
+      }
+      if (!kept.contains(id)) {
+        continue; // its part is trained again and writes its files again
+      }
+      Path p = dir.resolve(file).normalize();
+      String have;
+      try {
+        if (!p.startsWith(dir.normalize())) {
+          throw new IOException("outside the folder");
+        }
+        have = InitFile.sha256(Files.readAllBytes(p));
+      } catch (IOException e) {
+        throw new UsageException("--resume: " + p + ", saved by run " + id.run() + " " + id.strategy()
+            + ", cannot be read (" + e.getClass().getSimpleName() + "); its part cannot be kept");
+      }
+      if (!have.equals(sha)) {
+        throw new UsageException("--resume: " + p + " differs from what run " + id.run() + " " + id.strategy()
+            + " saved (SHA-256); its part cannot be kept");
+      }
+      out.computeIfAbsent(id, k -> new ArrayList<>()).add(o);
+    }
+    return out;
   }
 
   /** Null when equal; else the first differing entry, as "parameters.epochs is 50 there, 20 here". */
@@ -221,6 +275,9 @@ public final class PriorResults {
     }
     o.seconds.putAll(seconds);
     o.initialNorms.addAll(initialNorms);
+    for (Part p : parts) {
+      o.savedParams.addAll(savedParams.getOrDefault(new Study.PartId(p.run(), p.strategy()), List.of()));
+    }
     o.wallSeconds = wallSeconds;
     o.complete = true;
     return o;

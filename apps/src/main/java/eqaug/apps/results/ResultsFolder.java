@@ -195,6 +195,17 @@ public final class ResultsFolder implements AutoCloseable {
   }
 
   public void write(String name, byte[] content) throws IOException {
+    write(name, out -> out.write(content));
+  }
+
+  /** What writes a file's content to a stream (which the folder closes). */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(java.io.OutputStream out) throws IOException;
+  }
+
+  /** As above for content written as a stream, so a large file needs no copy in memory. */
+  public void write(String name, Content content) throws IOException {
     Path target = dir.resolve(name);
     Files.createDirectories(target.getParent());
     // A name no other writer uses (process id and a counter), created new: not createTempFile, whose files are
@@ -203,7 +214,10 @@ public final class ResultsFolder implements AutoCloseable {
         + TEMP_COUNTER.incrementAndGet() + ".tmp");
     boolean moved = false;
     try {
-      Files.write(tmp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      try (java.io.OutputStream out = new java.io.BufferedOutputStream(
+          Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16)) {
+        content.writeTo(out);
+      }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

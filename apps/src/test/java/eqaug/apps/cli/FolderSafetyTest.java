@@ -200,7 +200,12 @@ class FolderSafetyTest {
   }
 
   private ExperimentSession.Result runSession(Path dir, Backend backend) {
+    return runSession(dir, backend, null);
+  }
+
+  private ExperimentSession.Result runSession(Path dir, Backend backend, String saveParams) {
     ExperimentOptions o = new ExperimentOptions();
+    o.saveParams = saveParams;
     o.runs = 2;
     o.epochs = 3;
     o.samples = 60;
@@ -222,6 +227,80 @@ class FolderSafetyTest {
     assertThrows(IllegalStateException.class, () -> runSession(dir, failingAt(0, new IllegalStateException("boom"))));
     assertFalse(Files.exists(tmp.resolve("a")), "the folders the command made are gone");
     assertEquals(0, CliTest.run(with("--out", dir.toString())).code());
+  }
+
+  /** The CPU, failing in the first part right after A at epoch 1 was handed out (and saved). */
+  private static Backend failingAfterEpochOneParameters() {
+    CpuBackend cpu = new CpuBackend();
+    return new Backend() {
+      @Override
+      public String name() {
+        return "cpu";
+      }
+
+      @Override
+      public String description() {
+        return "cpu that fails after saving";
+      }
+
+      @Override
+      public Optional<String> unavailableReason() {
+        return Optional.empty();
+      }
+
+      @Override
+      public TrainingEngine open(Architecture arch, Dataset data, TrainConfig cfg, int threads) {
+        TrainingEngine e = cpu.open(arch, data, cfg, threads);
+        return new TrainingEngine() {
+          @Override
+          public String describe() {
+            return e.describe();
+          }
+
+          @Override
+          public RunOutcome train(int run, Strategy s, float[] a0, RandomGenerator rng, TrainingListener l) {
+            return e.train(run, s, a0, rng, new TrainingListener() {
+              @Override
+              public void onEpoch(eqaug.train.EpochRecord record) {
+                l.onEpoch(record);
+              }
+
+              @Override
+              public boolean wantsParameters(int epoch) {
+                return l.wantsParameters(epoch);
+              }
+
+              @Override
+              public void onParameters(int epoch, double[] a) {
+                l.onParameters(epoch, a);
+                if (epoch == 1) {
+                  throw new IllegalStateException("boom");
+                }
+              }
+            });
+          }
+
+          @Override
+          public void close() {
+            e.close();
+          }
+        };
+      }
+    };
+  }
+
+  @Test
+  void aFailureBeforeAnythingFinishedAlsoRemovesTheParameterFilesItWrote() {
+    Path dir = tmp.resolve("p/early");
+    assertThrows(IllegalStateException.class, () -> runSession(dir, failingAfterEpochOneParameters(), "0,1"));
+    assertFalse(Files.exists(tmp.resolve("p")), "the parameter files and the folders the command made are gone");
+    Path kept = tmp.resolve("kept");
+    // A folder the user made stays, empty but for the lock: no params/ left in it.
+    assertThrows(IllegalStateException.class, () -> {
+      Files.createDirectories(kept);
+      runSession(kept, failingAfterEpochOneParameters(), "0,1");
+    });
+    assertFalse(Files.exists(kept.resolve("params")));
   }
 
   @Test
