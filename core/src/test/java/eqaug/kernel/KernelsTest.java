@@ -652,4 +652,83 @@ class KernelsTest {
           "sumSquaredDifference len=" + len);
     }
   }
+
+  @Test
+  void fusedLeakyReluProductsGiveTheSeparateCallsBitsExactly() {
+    // gemmLeakyRelu(Backward) = gemm, then the activation on C: the scalar twin runs exactly that; the vector
+    // kernels apply it to C's tiles (only after the last k-block), at every thread count.
+    SplittableRandom rng = new SplittableRandom(402);
+    int[][] shapes = {{1, 1, 1}, {7, 33, 257}, {13, 50, 9}, {37, 301, 300}, {301, 37, 300}, {200, 64, 32},
+        {50, 100, 530}};
+    float slope = 0.01f;
+    for (int[] s : shapes) {
+      int m = s[0];
+      int n = s[1];
+      int d = s[2];
+      for (boolean ta : BOOLS) {
+        for (boolean tb : BOOLS) {
+          for (float beta : BETAS) {
+            int ldc = n + 3;
+            float[] a = randomWithSpecials(rng, m * d + 1);
+            float[] b = randomWithSpecials(rng, d * n + 2);
+            float[] c0 = randomWithSpecials(rng, m * ldc + 1);
+            float[] x = randomWithSpecials(rng, m * ldc + 4);
+            String what = m + "x" + n + "x" + d + " ta=" + ta + " tb=" + tb + " beta=" + beta;
+            // The separate calls on the scalar twin: the definition.
+            float[] cRef = c0.clone();
+            SCALAR.gemm(ta, tb, m, n, d, a, 1, ta ? m : d, b, 2, tb ? d : n, beta, cRef, 1, ldc);
+            float[] yRef = new float[m * ldc + 2];
+            float[] dxRef = new float[m * ldc + 5];
+            Arrays.fill(yRef, 7f);
+            Arrays.fill(dxRef, 7f);
+            for (int i = 0; i < m; i++) {
+              SCALAR.leakyRelu(slope, cRef, 1 + i * ldc, yRef, 2 + i * ldc, n);
+              SCALAR.leakyReluBackward(slope, x, 4 + i * ldc, cRef, 1 + i * ldc, dxRef, 5 + i * ldc, n);
+            }
+            for (Kernels kern : new Kernels[] {SCALAR, vec1, vec2, vec3}) {
+              float[] c = c0.clone();
+              float[] y = new float[yRef.length];
+              Arrays.fill(y, 7f);
+              kern.gemmLeakyRelu(ta, tb, m, n, d, a, 1, ta ? m : d, b, 2, tb ? d : n, beta, c, 1, ldc, slope, y, 2);
+              assertBits(cRef, c, kern.name() + " gemmLeakyRelu C " + what);
+              assertBits(yRef, y, kern.name() + " gemmLeakyRelu y " + what);
+              c = c0.clone();
+              float[] dx = new float[dxRef.length];
+              Arrays.fill(dx, 7f);
+              kern.gemmLeakyReluBackward(ta, tb, m, n, d, a, 1, ta ? m : d, b, 2, tb ? d : n, beta, c, 1, ldc,
+                  slope, x, 4, dx, 5);
+              assertBits(cRef, c, kern.name() + " gemmLeakyReluBackward C " + what);
+              assertBits(dxRef, dx, kern.name() + " gemmLeakyReluBackward dx " + what);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void fusedLeakyReluIsTheActivationOfTheProduct() {
+    // Independently of the separate kernels: a known product, then the slope on its negative entries only.
+    float[] a = {1, 2, -3, 4}; // 2 x 2
+    float[] b = {1, -1, 2, 0}; // 2 x 2
+    // C = [[1*1 + 2*2, 1*-1 + 2*0], [-3*1 + 4*2, -3*-1 + 4*0]] = [[5, -1], [5, 3]]
+    for (Kernels kern : new Kernels[] {SCALAR, vec1, vec2}) {
+      float[] c = new float[4];
+      float[] y = new float[4];
+      kern.gemmLeakyRelu(false, false, 2, 2, 2, a, 0, 2, b, 0, 2, 0f, c, 0, 2, 0.5f, y, 0);
+      assertArrayEquals(new float[] {5, -1, 5, 3}, c, kern.name());
+      assertArrayEquals(new float[] {5, -0.5f, 5, 3}, y, kern.name());
+      float[] x = {1, 1, -1, 0};
+      float[] dx = new float[4];
+      kern.gemmLeakyReluBackward(false, false, 2, 2, 2, a, 0, 2, b, 0, 2, 0f, c, 0, 2, 0.5f, x, 0, dx, 0);
+      assertArrayEquals(new float[] {5, -1, 2.5f, 1.5f}, dx, kern.name());
+    }
+  }
+
+  private static void assertBits(float[] expected, float[] actual, String what) {
+    assertEquals(expected.length, actual.length, what);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), what + " at " + i);
+    }
+  }
 }
