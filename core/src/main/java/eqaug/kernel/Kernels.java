@@ -27,34 +27,6 @@ public interface Kernels extends AutoCloseable {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc);
 
-  /**
-   * {@link #gemm} followed by {@link #leakyRelu} of the result: C as gemm leaves it, and y (laid out like C,
-   * at yOff with leading dimension ldc) = leakyRelu(C). The same bits as the two calls; an implementation
-   * may apply the activation while C's tiles are still in cache (a layer's forward product and its activation).
-   */
-  default void gemmLeakyRelu(boolean transA, boolean transB, int m, int n, int k,
-      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-      float beta, float[] c, int cOff, int ldc, float slope, float[] y, int yOff) {
-    gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-    for (int i = 0; i < m; i++) {
-      leakyRelu(slope, c, cOff + i * ldc, y, yOff + i * ldc, n);
-    }
-  }
-
-  /**
-   * {@link #gemm} followed by {@link #leakyReluBackward} with the result as dy: C as gemm leaves it, and
-   * dx = C where x > 0, slope C elsewhere (x and dx laid out like C, leading dimension ldc). The same bits as
-   * the two calls (the input gradient of a layer and of the activation before it).
-   */
-  default void gemmLeakyReluBackward(boolean transA, boolean transB, int m, int n, int k,
-      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-      float beta, float[] c, int cOff, int ldc, float slope, float[] x, int xOff, float[] dx, int dxOff) {
-    gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-    for (int i = 0; i < m; i++) {
-      leakyReluBackward(slope, x, xOff + i * ldc, c, cOff + i * ldc, dx, dxOff + i * ldc, n);
-    }
-  }
-
   /** y = x for x > 0, slope x otherwise (y may be x). */
   void leakyRelu(float slope, float[] x, int xOff, float[] y, int yOff, int len);
 

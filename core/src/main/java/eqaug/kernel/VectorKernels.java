@@ -38,34 +38,13 @@ public final class VectorKernels implements Kernels {
   static final int NC = 4096;
   /** Up to this many columns per thread (8 panels), full row panels of A are read in place, not packed. */
   static final int DIRECT_A_MAX_COLUMNS = 8 * NR;
-  /**
-   * Products smaller than this many multiply–adds run on the calling thread alone: below it, waking a worker
-   * costs more than it saves (Experiment 1's dense heads, 200 x 64 x 32, ran 3-4x slower split in two).
-   */
-  private static final long PARALLEL_THRESHOLD = 1L << 20;
+  /** Products smaller than this many multiply–adds run on the calling thread alone. */
+  private static final long PARALLEL_THRESHOLD = 1L << 18;
 
   private final int threads;
   private final WorkerPool pool;
   private final Buffers[] buffers;
   private final GemmJob gemmJob = new GemmJob();
-  private final Epilogue epilogue = new Epilogue();
-
-  /**
-   * An activation applied to C's tiles as the last k-block writes them (forward: y = leakyRelu(C); backward:
-   * dx = C masked by x > 0), so C is not read again from memory. One per kernels, reused for every call.
-   */
-  private static final class Epilogue {
-    static final int FORWARD = 1;
-    static final int BACKWARD = 2;
-    int kind;
-    float slope;
-    /** The forward input x (backward only), at C's index + xDelta. */
-    float[] x;
-    int xDelta;
-    /** The output y or dx, at C's index + yDelta. */
-    float[] y;
-    int yDelta;
-  }
 
   /** Packing space of one worker, allocated once. */
   private static final class Buffers {
@@ -112,56 +91,6 @@ public final class VectorKernels implements Kernels {
   public void gemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
-    gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null);
-  }
-
-  @Override
-  public void gemmLeakyRelu(boolean transA, boolean transB, int m, int n, int k,
-      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-      float beta, float[] c, int cOff, int ldc, float slope, float[] y, int yOff) {
-    if (m <= 0 || n <= 0 || k <= 0) {
-      Kernels.super.gemmLeakyRelu(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, slope, y, yOff);
-      return;
-    }
-    Epilogue e = epilogue;
-    e.kind = Epilogue.FORWARD;
-    e.slope = slope;
-    e.y = y;
-    e.yDelta = yOff - cOff;
-    try {
-      gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, e);
-    } finally {
-      e.y = null;
-    }
-  }
-
-  @Override
-  public void gemmLeakyReluBackward(boolean transA, boolean transB, int m, int n, int k,
-      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-      float beta, float[] c, int cOff, int ldc, float slope, float[] x, int xOff, float[] dx, int dxOff) {
-    if (m <= 0 || n <= 0 || k <= 0) {
-      Kernels.super.gemmLeakyReluBackward(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-          slope, x, xOff, dx, dxOff);
-      return;
-    }
-    Epilogue e = epilogue;
-    e.kind = Epilogue.BACKWARD;
-    e.slope = slope;
-    e.x = x;
-    e.xDelta = xOff - cOff;
-    e.y = dx;
-    e.yDelta = dxOff - cOff;
-    try {
-      gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, e);
-    } finally {
-      e.x = null;
-      e.y = null;
-    }
-  }
-
-  private void gemm(boolean transA, boolean transB, int m, int n, int k,
-      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-      float beta, float[] c, int cOff, int ldc, Epilogue epi) {
     if (m <= 0 || n <= 0) {
       return;
     }
@@ -184,7 +113,7 @@ public final class VectorKernels implements Kernels {
     int units = (extent + unit - 1) / unit;
     parts = Math.min(parts, units);
     if (parts <= 1) {
-      gemmRange(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[0], epi);
+      gemmRange(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[0]);
       return;
     }
     GemmJob j = gemmJob;
@@ -205,11 +134,9 @@ public final class VectorKernels implements Kernels {
     j.ldc = ldc;
     j.splitColumns = splitColumns;
     j.per = (units + parts - 1) / parts * unit;
-    j.epi = epi;
     try {
       pool.run(j, parts);
     } finally {
-      j.epi = null;
       j.a = null;
       j.b = null;
       j.c = null;
@@ -235,7 +162,6 @@ public final class VectorKernels implements Kernels {
     float[] a;
     float[] b;
     float[] c;
-    Epilogue epi;
 
     @Override
     public void run(int part) {
@@ -246,22 +172,21 @@ public final class VectorKernels implements Kernels {
         return;
       }
       if (splitColumns) {
-        gemmRange(transA, transB, 0, m, from, to, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[part], epi);
+        gemmRange(transA, transB, 0, m, from, to, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[part]);
       } else {
-        gemmRange(transA, transB, from, to, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[part], epi);
+        gemmRange(transA, transB, from, to, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[part]);
       }
     }
   }
 
   private static void gemmRange(boolean ta, boolean tb, int i0, int i1, int j0, int j1, int k,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-      float beta, float[] c, int cOff, int ldc, Buffers buf, Epilogue epi) {
+      float beta, float[] c, int cOff, int ldc, Buffers buf) {
     for (int jc = j0; jc < j1; jc += NC) {
       int nc = Math.min(NC, j1 - jc);
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         float betaHere = pc == 0 ? beta : 1f;
-        Epilogue last = pc + kc >= k ? epi : null; // the activation sees only the finished sum
         packB(tb, b, bOff, ldb, pc, kc, jc, nc, buf.packB);
         // With few columns per thread, packing A would cost as much as using it (each value serves only nc
         // products): full six-row panels then read A where it lies, and only edge panels are packed.
@@ -296,9 +221,9 @@ public final class VectorKernels implements Kernels {
               }
               if (nr <= L) {
                 // A last panel at most one vector wide: half the work of the full kernel on zero padding.
-                narrowKernel(kc, pa, ia, sp, sr, buf.packB, pb0, c, cIdx, ldc, betaHere, mr, nr, buf.tile, last);
+                narrowKernel(kc, pa, ia, sp, sr, buf.packB, pb0, c, cIdx, ldc, betaHere, mr, nr, buf.tile);
               } else {
-                microKernel(kc, pa, ia, sp, sr, buf.packB, pb0, c, cIdx, ldc, betaHere, mr, nr, buf.tile, last);
+                microKernel(kc, pa, ia, sp, sr, buf.packB, pb0, c, cIdx, ldc, betaHere, mr, nr, buf.tile);
               }
             }
           }
@@ -387,7 +312,7 @@ public final class VectorKernels implements Kernels {
    * pa[ia + p * sp + r * sr]: sp = MR, sr = 1 for a packed panel, or A's own strides where it lies.
    */
   private static void microKernel(int kc, float[] pa, int ia, int sp, int sr, float[] pb, int ib,
-      float[] c, int cIdx, int ldc, float beta, int mr, int nr, float[] tile, Epilogue epi) {
+      float[] c, int cIdx, int ldc, float beta, int mr, int nr, float[] tile) {
     FloatVector c00 = FloatVector.zero(F);
     FloatVector c01 = FloatVector.zero(F);
     FloatVector c10 = FloatVector.zero(F);
@@ -439,12 +364,12 @@ public final class VectorKernels implements Kernels {
     c41.intoArray(tile, 4 * NR + L);
     c50.intoArray(tile, 5 * NR);
     c51.intoArray(tile, 5 * NR + L);
-    addTile(tile, c, cIdx, ldc, beta, mr, nr, epi);
+    addTile(tile, c, cIdx, ldc, beta, mr, nr);
   }
 
   /** The micro-kernel for a panel of at most L columns: one vector per row of the tile. */
   private static void narrowKernel(int kc, float[] pa, int ia, int sp, int sr, float[] pb, int ib,
-      float[] c, int cIdx, int ldc, float beta, int mr, int nr, float[] tile, Epilogue epi) {
+      float[] c, int cIdx, int ldc, float beta, int mr, int nr, float[] tile) {
     FloatVector c0 = FloatVector.zero(F);
     FloatVector c1 = FloatVector.zero(F);
     FloatVector c2 = FloatVector.zero(F);
@@ -466,23 +391,14 @@ public final class VectorKernels implements Kernels {
     c3.intoArray(tile, 3 * NR);
     c4.intoArray(tile, 4 * NR);
     c5.intoArray(tile, 5 * NR);
-    addTile(tile, c, cIdx, ldc, beta, mr, nr, epi);
+    addTile(tile, c, cIdx, ldc, beta, mr, nr);
   }
 
   /**
-   * C[0..mr, 0..nr] = tile + beta C, then the epilogue's activation of those entries when there is one. Kept
-   * out of the micro-kernel so that no vector crosses a call (a vector passed to a method that is not
-   * inlined is boxed on the heap). The activation is {@link #leakyRelu}'s or {@link #leakyReluBackward}'s
-   * arithmetic on the stored value, so the fused product gives the separate calls' bits.
+   * C[0..mr, 0..nr] = tile + beta C. Kept out of the micro-kernel so that no vector crosses a call
+   * (a vector passed to a method that is not inlined is boxed on the heap).
    */
-  private static void addTile(float[] tile, float[] c, int cIdx, int ldc, float beta, int mr, int nr, Epilogue epi) {
-    boolean act = epi != null;
-    boolean forward = act && epi.kind == Epilogue.FORWARD;
-    float slope = act ? epi.slope : 0f;
-    float[] x = act ? epi.x : null;
-    float[] y = act ? epi.y : null;
-    int xDelta = act ? epi.xDelta : 0;
-    int yDelta = act ? epi.yDelta : 0;
+  private static void addTile(float[] tile, float[] c, int cIdx, int ldc, float beta, int mr, int nr) {
     for (int r = 0; r < mr; r++) {
       int row = cIdx + r * ldc;
       int t = r * NR;
@@ -494,21 +410,11 @@ public final class VectorKernels implements Kernels {
             v = v.add(FloatVector.fromArray(F, c, row + j).mul(beta));
           }
           v.intoArray(c, row + j);
-          if (act) {
-            VectorMask<Float> pos = forward ? v.compare(VectorOperators.GT, 0f)
-                : FloatVector.fromArray(F, x, row + j + xDelta).compare(VectorOperators.GT, 0f);
-            v.mul(slope).blend(v, pos).intoArray(y, row + j + yDelta);
-          }
         }
       }
       for (; j < nr; j++) {
         float s = tile[t + j];
-        float v = beta == 0 ? s : s + beta * c[row + j];
-        c[row + j] = v;
-        if (act) {
-          boolean pos = forward ? v > 0 : x[row + j + xDelta] > 0;
-          y[row + j + yDelta] = pos ? v : slope * v;
-        }
+        c[row + j] = beta == 0 ? s : s + beta * c[row + j];
       }
     }
   }

@@ -185,27 +185,14 @@ public final class Network {
       int len = batch * dims[s];
       Stage st = stages[s];
       if (st instanceof Linear l) {
-        if (leakyReluAt(s + 1)) {
-          // The product and the activation after it in one sweep: h[s + 2] from C's tiles while in cache.
-          kernels.gemmLeakyRelu(false, true, batch, l.rows(), l.cols(),
-              src, 0, l.cols(), params, paramOffset[s], l.cols(), 0f, dst, 0, l.rows(),
-              Activation.LEAKY_SLOPE, h[s + 2], 0);
-          s++;
-        } else {
-          kernels.gemm(false, true, batch, l.rows(), l.cols(),
-              src, 0, l.cols(), params, paramOffset[s], l.cols(), 0f, dst, 0, l.rows());
-        }
+        kernels.gemm(false, true, batch, l.rows(), l.cols(),
+            src, 0, l.cols(), params, paramOffset[s], l.cols(), 0f, dst, 0, l.rows());
       } else if (st instanceof Activation a) {
         activate(a.kind(), src, dst, len);
       } else {
         normForward(s, (BatchNorm) st, params, batch);
       }
     }
-  }
-
-  /** Whether stage s exists and is a leaky ReLU. */
-  private boolean leakyReluAt(int s) {
-    return s >= 0 && s < stages.length && stages[s] instanceof Activation a && a.kind() == Activation.Kind.LEAKY_RELU;
   }
 
   private void activate(Activation.Kind kind, float[] src, float[] dst, int len) {
@@ -356,13 +343,7 @@ public final class Network {
         {
           kernels.gemm(true, false, l.rows(), l.cols(), batch,
               dOut, 0, l.rows(), h[s], 0, l.cols(), 1f, grad, paramOffset[s], l.cols());
-          if (needInput && s - 1 > firstParameterStage && leakyReluAt(s - 1)) {
-            // The input gradient and the activation's backward in one sweep: g[s - 1] from C's tiles.
-            kernels.gemmLeakyReluBackward(false, false, batch, l.cols(), l.rows(),
-                dOut, 0, l.rows(), params, paramOffset[s], l.cols(), 0f, dIn, 0, l.cols(),
-                Activation.LEAKY_SLOPE, h[s - 1], 0, g[s - 1], 0);
-            s--;
-          } else if (needInput) {
+          if (needInput) {
             kernels.gemm(false, false, batch, l.cols(), l.rows(),
                 dOut, 0, l.rows(), params, paramOffset[s], l.cols(), 0f, dIn, 0, l.cols());
           }
