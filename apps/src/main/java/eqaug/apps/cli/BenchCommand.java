@@ -233,7 +233,7 @@ final class BenchCommand implements Callable<Integer> {
    * beside its products' own: the flop-weighted rate of the products as the GEMM bench measured them
    * ({@code rates}, "layer op" to GFLOP/s; products it did not measure, the small dense heads, are left out of
    * that rate only). Timing starts after the JIT has settled: warm-up rounds (each pass kind, the metrics and the
-   * projection) for at least a second (three without --quick) and, when a round is short, at least 20 of
+   * projection) for at least a second (three without --quick) and, when a round is short, at least 40 of
    * them: the first dozens of Experiment 1 passes run 2-50x slower than the steady state.
    */
   static List<Map<String, Object>> epochTimes(VectorKernels k, Workloads.Setup s, boolean quick,
@@ -272,7 +272,7 @@ final class BenchCommand implements Callable<Integer> {
       layout.project(projected);
       passes += 3;
       if (rounds++ == 1 && System.nanoTime() - r0 < 200_000_000L) {
-        minRounds = 20; // short passes: the JIT wants more calls, not only more time
+        minRounds = 40; // short passes: the JIT wants more calls, not only more time
       }
     } while (System.nanoTime() < warmEnd || rounds < minRounds);
     // Enough repetitions for a median of about a second's passes (fewer, and at least one, for long passes).
@@ -281,8 +281,10 @@ final class BenchCommand implements Callable<Integer> {
     double train = median(reps, () -> trainer.nominalPass(a, grad, w));
     double aug = median(reps, () -> trainer.augmentedPass(a, grad, w, rng));
     double eval = median(reps, () -> trainer.nominalPass(a, null, w));
-    double metrics = median(reps, () -> trainer.measure(0, Strategy.NOMINAL, 1, a, a0));
-    double project = median(reps, () -> layout.project(projected));
+    // The metrics and the projection take milliseconds: a median of more of them.
+    int fewReps = Math.max(reps, quick ? 9 : 15);
+    double metrics = median(fewReps, () -> trainer.measure(0, Strategy.NOMINAL, 1, a, a0));
+    double project = median(fewReps, () -> layout.project(projected));
     double scale = (double) s.samples() / measured;
     double trainPass = train * scale;
     double augPass = aug * scale;
