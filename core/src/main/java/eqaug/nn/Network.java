@@ -1,7 +1,9 @@
 package eqaug.nn;
 
 import eqaug.kernel.Kernels;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Forward and hand-written backward passes of an {@link Architecture} on up to {@code maxBatch} samples
@@ -71,6 +73,47 @@ public final class Network {
       h[s] = new float[maxBatch * dims[s]];
       g[s] = new float[maxBatch * dims[s]];
     }
+  }
+
+  /** One matrix product of a step: C (m x n) = op(A) (m x k) op(B) (k x n); op is forward, grad_input or grad_weight. */
+  public record Product(String layer, String op, int m, int k, int n) {
+    /** Multiply–adds count two. */
+    public double flop() {
+      return 2.0 * m * k * n;
+    }
+  }
+
+  /**
+   * The matrix products a step over {@code rows} samples runs, in the order it runs them: every linear layer's
+   * forward product (Y = X W^T); with the gradient, backwards, each layer's weight gradient (dW = dY^T X) and
+   * its input gradient (dX = dY W) except at and before the first stage with parameters, where none is needed.
+   * Their flop is linear in rows, so one sample's count times the samples gives a pass's.
+   */
+  public static List<Product> products(Architecture arch, int rows, boolean gradient) {
+    List<Stage> st = arch.stages();
+    int first = -1;
+    for (int s = 0; s < st.size() && first < 0; s++) {
+      if (st.get(s) instanceof Linear || st.get(s) instanceof BatchNorm) {
+        first = s;
+      }
+    }
+    List<Product> out = new ArrayList<>();
+    for (Stage stage : st) {
+      if (stage instanceof Linear l) {
+        out.add(new Product(l.name(), "forward", rows, l.cols(), l.rows()));
+      }
+    }
+    if (gradient) {
+      for (int s = st.size() - 1; s >= first; s--) {
+        if (st.get(s) instanceof Linear l) {
+          out.add(new Product(l.name(), "grad_weight", l.rows(), rows, l.cols()));
+          if (s > first) {
+            out.add(new Product(l.name(), "grad_input", rows, l.rows(), l.cols()));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   public Architecture architecture() {

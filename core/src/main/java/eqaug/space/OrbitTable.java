@@ -111,16 +111,20 @@ public final class OrbitTable {
   /** Pi_E in place on the weight matrix starting at {@code off}: every entry becomes its orbit mean. */
   public void project(float[] w, int off) {
     double[] sums = new double[orbitCount];
+    float[] means = new float[orbitCount];
     forEachBlock((rowBase, colBase) -> {
       orbitSums(w, off, rowBase, colBase, sums);
+      // One division per orbit, not per entry (the same quotient either way).
+      for (int o = 0; o < orbitCount; o++) {
+        means[o] = (float) (sums[o] / orbitSize[o]);
+      }
       int dIn = in.positions();
       int cols = in.dim();
       for (int a = 0; a < out.positions(); a++) {
         int row = off + (rowBase + a) * cols + colBase;
         int pairRow = a * dIn;
         for (int b = 0; b < dIn; b++) {
-          int o = orbitOf[pairRow + b];
-          w[row + b] = (float) (sums[o] / orbitSize[o]);
+          w[row + b] = means[orbitOf[pairRow + b]];
         }
       }
     });
@@ -129,9 +133,13 @@ public final class OrbitTable {
   /** ||A - Pi_E A||^2 for the weight matrix at {@code off}, accumulated in double, without changing it. */
   public double distanceSquaredToE(float[] w, int off) {
     double[] sums = new double[orbitCount];
+    double[] means = new double[orbitCount];
     double[] total = {0};
     forEachBlock((rowBase, colBase) -> {
       orbitSums(w, off, rowBase, colBase, sums);
+      for (int o = 0; o < orbitCount; o++) {
+        means[o] = sums[o] / orbitSize[o];
+      }
       int dIn = in.positions();
       int cols = in.dim();
       double acc = 0;
@@ -139,8 +147,7 @@ public final class OrbitTable {
         int row = off + (rowBase + a) * cols + colBase;
         int pairRow = a * dIn;
         for (int b = 0; b < dIn; b++) {
-          int o = orbitOf[pairRow + b];
-          double d = w[row + b] - sums[o] / orbitSize[o];
+          double d = w[row + b] - means[orbitOf[pairRow + b]];
           acc += d * d;
         }
       }

@@ -117,7 +117,13 @@ final class BenchCommand implements Callable<Integer> {
         if (!only.contains(s.name())) {
           continue;
         }
-        epochs.addAll(epochTimes(k, s, quick, json ? null : out));
+        Map<String, Double> rates = new LinkedHashMap<>();
+        for (int i = 0; i < shapes.size(); i++) {
+          if (shapes.get(i).experiment().equals(s.name())) {
+            rates.put(shapes.get(i).layer() + " " + shapes.get(i).op(), ours.get(i));
+          }
+        }
+        epochs.addAll(epochTimes(k, s, quick, rates, json ? null : out));
       }
     }
     if (json) {
@@ -222,9 +228,16 @@ final class BenchCommand implements Callable<Integer> {
   /**
    * Seconds per pass and per epoch at the paper's data size: passes are timed on part of the data (synthetic
    * inputs of the right shape for MNIST) and scaled linearly; an epoch adds the per-epoch metrics and, for
-   * EQUIVARIANT, the projection; AUGMENTED runs N_aug = 25 augmented passes and one evaluation pass.
+   * EQUIVARIANT, the projection; AUGMENTED runs N_aug = 25 augmented passes and one evaluation pass. Each
+   * pass's effective GFLOP/s (its products' flop, {@link Network#products}, over the pass's time) stands
+   * beside its products' own: the flop-weighted rate of the products as the GEMM bench measured them
+   * ({@code rates}, "layer op" to GFLOP/s; products it did not measure, the small dense heads, are left out of
+   * that rate only). Timing starts after the JIT has settled: warm-up rounds (each pass kind, the metrics and the
+   * projection) for at least a second (three without --quick) and, when a round is short, at least 40 of
+   * them: the first dozens of Experiment 1 passes run 2-50x slower than the steady state.
    */
-  static List<Map<String, Object>> epochTimes(VectorKernels k, Workloads.Setup s, boolean quick, PrintStream out) {
+  static List<Map<String, Object>> epochTimes(VectorKernels k, Workloads.Setup s, boolean quick,
+      Map<String, Double> rates, PrintStream out) {
     int measured = switch (s.name()) {
       case "perm" -> s.samples();
       case "trans" -> quick ? 250 : 1000;
@@ -244,14 +257,34 @@ final class BenchCommand implements Callable<Integer> {
     float[] grad = new float[a.length];
     SplittableRandom rng = new SplittableRandom(3);
     float w = 1f / trainer.batchesPerPass();
-    int reps = quick ? 1 : 3;
-    trainer.nominalPass(a, grad, w); // warm-up
-    trainer.augmentedPass(a, grad, w, rng);
+    long warmEnd = System.nanoTime() + (long) ((quick ? 1.0 : 3.0) * 1e9);
+    float[] projected = grad.clone();
+    long passes = 0;
+    long t0 = System.nanoTime();
+    int rounds = 0;
+    int minRounds = 2;
+    do {
+      long r0 = System.nanoTime();
+      trainer.nominalPass(a, grad, w);
+      trainer.augmentedPass(a, grad, w, rng);
+      trainer.nominalPass(a, null, w);
+      trainer.measure(0, Strategy.NOMINAL, 1, a, a0);
+      layout.project(projected);
+      passes += 3;
+      if (rounds++ == 1 && System.nanoTime() - r0 < 200_000_000L) {
+        minRounds = 40; // short passes: the JIT wants more calls, not only more time
+      }
+    } while (System.nanoTime() < warmEnd || rounds < minRounds);
+    // Enough repetitions for a median of about a second's passes (fewer, and at least one, for long passes).
+    double each = (System.nanoTime() - t0) / 1e9 / passes;
+    int reps = (int) Math.max(quick ? 1 : 3, Math.min(quick ? 9 : 15, (quick ? 0.3 : 1.0) / each)) | 1;
     double train = median(reps, () -> trainer.nominalPass(a, grad, w));
     double aug = median(reps, () -> trainer.augmentedPass(a, grad, w, rng));
     double eval = median(reps, () -> trainer.nominalPass(a, null, w));
-    double metrics = median(reps, () -> trainer.measure(0, Strategy.NOMINAL, 1, a, a0));
-    double project = median(reps, () -> layout.project(grad));
+    // The metrics and the projection take milliseconds: a median of more of them.
+    int fewReps = Math.max(reps, quick ? 9 : 15);
+    double metrics = median(fewReps, () -> trainer.measure(0, Strategy.NOMINAL, 1, a, a0));
+    double project = median(fewReps, () -> layout.project(projected));
     double scale = (double) s.samples() / measured;
     double trainPass = train * scale;
     double augPass = aug * scale;
@@ -262,9 +295,18 @@ final class BenchCommand implements Callable<Integer> {
     epoch.put(Strategy.EQUIVARIANT, trainPass + project + metrics);
     String scaled = measured == s.samples() ? "measured on all " + s.samples() + " samples"
         : "scaled from " + measured + " of " + s.samples() + " samples";
+    double trainFlop = passFlop(s, true);
+    double evalFlop = passFlop(s, false);
+    double trainProducts = productsGflops(s, true, rates);
+    double evalProducts = productsGflops(s, false, rates);
     if (out != null) {
       out.printf("%s (%s): pass with gradient %.3f s, augmented pass %.3f s, forward-only pass %.3f s; metrics %.3f s, "
           + "projection %.3f s%n", s.name(), scaled, trainPass, augPass, evalPass, metrics, project);
+      out.printf("  effective GFLOP/s (%.2f GFLOP per pass with gradient, %.2f forward-only): pass with gradient %.1f, "
+          + "augmented %.1f, forward-only %.1f; its products alone %.1f and %.1f (%.0f %%, %.0f %%, %.0f %% of that)%n",
+          trainFlop / 1e9, evalFlop / 1e9, trainFlop / trainPass / 1e9, trainFlop / augPass / 1e9,
+          evalFlop / evalPass / 1e9, trainProducts, evalProducts, 100 * trainFlop / trainPass / 1e9 / trainProducts,
+          100 * trainFlop / augPass / 1e9 / trainProducts, 100 * evalFlop / evalPass / 1e9 / evalProducts);
       for (Map.Entry<Strategy, Double> e : epoch.entrySet()) {
         out.printf("  %-12s %8.2f s per epoch%s%n", e.getKey(), e.getValue(), e.getKey() == Strategy.AUGMENTED ? " (N_aug 25)" : "");
       }
@@ -275,12 +317,39 @@ final class BenchCommand implements Callable<Integer> {
       m.put("experiment", s.name());
       m.put("strategy", e.getKey().name());
       m.put("seconds", Math.round(e.getValue() * 1000) / 1000.0);
-      m.put("pass_seconds", Math.round((e.getKey() == Strategy.AUGMENTED ? augPass : trainPass) * 1000) / 1000.0);
+      double pass = e.getKey() == Strategy.AUGMENTED ? augPass : trainPass;
+      m.put("pass_seconds", Math.round(pass * 1000) / 1000.0);
+      m.put("pass_gflop", round(trainFlop / 1e9));
+      m.put("pass_gflops", round(trainFlop / pass / 1e9));
+      m.put("products_gflops", round(trainProducts));
       m.put("samples", s.samples());
       m.put("note", scaled);
       rows.add(m);
     }
     return rows;
+  }
+
+  /** The products' flop of one pass over the paper's data set (linear in the samples). */
+  static double passFlop(Workloads.Setup s, boolean gradient) {
+    double f = 0;
+    for (Network.Product p : Network.products(s.arch(), 1, gradient)) {
+      f += p.flop();
+    }
+    return f * s.samples();
+  }
+
+  /** The products' own GFLOP/s in a pass: their flop over the time each takes at its measured rate. */
+  static double productsGflops(Workloads.Setup s, boolean gradient, Map<String, Double> rates) {
+    double flop = 0;
+    double seconds = 0;
+    for (Network.Product p : Network.products(s.arch(), s.rows(), gradient)) {
+      Double r = rates.get(p.layer() + " " + p.op());
+      if (r != null) {
+        flop += p.flop();
+        seconds += p.flop() / (r * 1e9);
+      }
+    }
+    return seconds > 0 ? flop / seconds / 1e9 : Double.NaN;
   }
 
   private static Dataset syntheticImages(int n) {

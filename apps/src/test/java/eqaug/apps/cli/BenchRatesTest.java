@@ -1,0 +1,41 @@
+package eqaug.apps.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import eqaug.apps.experiments.Workloads;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The bench's flop counts per pass and its products' rate, which the effective GFLOP/s are compared with. */
+class BenchRatesTest {
+  @Test
+  void experimentOnePassFlopIsCountedFromTheArchitecture() {
+    Workloads.Setup perm = Workloads.setup("perm");
+    // 1000 graphs; layers 100->3200, 3200->64, 64->32, 32->1; the first layer's input gradient is not computed.
+    double forward = 2.0 * 1000 * (100 * 3200 + 3200 * 64 + 64 * 32 + 32);
+    double inputGradients = 2.0 * 1000 * (3200 * 64 + 64 * 32 + 32);
+    assertEquals(forward, BenchCommand.passFlop(perm, false), 0.0);
+    assertEquals(2 * forward + inputGradients, BenchCommand.passFlop(perm, true), 0.0);
+  }
+
+  @Test
+  void productsRateIsTheFlopWeightedHarmonicMeanOfTheMeasuredProducts() {
+    Workloads.Setup perm = Workloads.setup("perm");
+    Map<String, Double> rates = new HashMap<>();
+    for (String layer : new String[] {"rho1", "pool"}) {
+      for (String op : new String[] {"forward", "grad_input", "grad_weight"}) {
+        rates.put(layer + " " + op, 100.0);
+      }
+    }
+    assertEquals(100.0, BenchCommand.productsGflops(perm, true, rates), 1e-9);
+    // rho1's forward product at 50: of 200 rows' products (rho1 forward 128 MFLOP, its weight gradient 128,
+    // pool's three 81.92 each; the dense heads were not measured), 128 take twice as long.
+    rates.put("rho1 forward", 50.0);
+    double flop = 2 * 128e6 + 3 * 81.92e6;
+    double seconds = 128e6 / 50e9 + (flop - 128e6) / 100e9;
+    assertEquals(flop / seconds / 1e9, BenchCommand.productsGflops(perm, true, rates), 1e-9);
+    assertEquals(1 / ((128e6 / 50e9 + 81.92e6 / 100e9) / (128e6 + 81.92e6)) / 1e9,
+        BenchCommand.productsGflops(perm, false, rates), 1e-9);
+  }
+}
