@@ -6,6 +6,7 @@ import eqaug.apps.experiments.Protocol;
 import eqaug.apps.experiments.UsageException;
 import eqaug.apps.results.ConfigJson;
 import eqaug.apps.results.ExperimentRunner;
+import eqaug.apps.results.InitFile;
 import eqaug.apps.results.Json;
 import eqaug.apps.results.ResultsFolder;
 import eqaug.apps.results.RunInfo;
@@ -174,6 +175,10 @@ final class StabilityCommand implements Callable<Integer> {
     if (!options.device.equals("cpu")) {
       throw new UsageException("--device " + options.device + ": the stability analysis runs on the CPU only");
     }
+    if (options.saveParams != null) {
+      throw new UsageException("--save-params does not apply to stability: save the points with an experiment "
+          + "command's --save-params and analyse them here with --init FILE --at 0");
+    }
     if (options.resume || options.shard != null || options.listUnits || options.parallelRuns != null) {
       throw new UsageException("--resume, --shard, --list-units and --parallel-runs do not apply to stability "
           + "(its files are rewritten after every point, so an interrupted run keeps the points it computed)");
@@ -205,6 +210,7 @@ final class StabilityCommand implements Callable<Integer> {
     ResultsFolder.refuseUnusable(options.out, "--out");
     Experiment exp = cmd.create(protocol);
     protocol = ExperimentCommand.fitToData(protocol, exp, options);
+    InitFile init = options.init == null ? null : InitFile.load(options.init, exp);
     int drawCount = parseDraws(draws == null ? plan.draws() : draws, exp);
     Backend backend = Main.backend("cpu");
     int threads = options.threads();
@@ -225,17 +231,25 @@ final class StabilityCommand implements Callable<Integer> {
             + "samples, seed %d; analysed at epochs %s: %d eigenvalues at each end, %d Lanczos steps, H^aug = %s%n",
         exp.title(), protocol.runs(), protocol.runs() == 1 ? "" : "s", protocol.train().epochs(),
         protocol.train().lr(), protocol.train().batch(), exp.data().size(), protocol.seed(), epochs, kk, mm, average);
+    if (init != null) {
+      out.println("  every run starts from --init " + init.path() + " (||A0|| = " + init.norm() + ")");
+      if (init.warning() != null) {
+        System.err.println("warning: " + init.warning());
+      }
+    }
     String started = Instant.now().toString();
     long t0 = System.nanoTime();
     try (ResultsFolder folder = options.out == null ? ResultsFolder.createDefault("stability-" + experiment)
         : ResultsFolder.open(options.out, "--out")) {
       Recorder rec = new Recorder(folder, exp, protocol, epochs, kk, mm, average, started, layout, t0);
       rec.analysisDensity = density;
+      rec.init = init;
       rec.analysisTrace = trace;
       rec.writeConfig("running");
       try (Progress progress = new Progress("stability " + experiment, Math.max(1, work), System.err, options.quiet)) {
-        Study study = new Study(exp.architecture(), exp.data(), protocol.train(), protocol.runs(), protocol.seed(),
+        Study fresh = new Study(exp.architecture(), exp.data(), protocol.train(), protocol.runs(), protocol.seed(),
             List.of(Strategy.EQUIVARIANT));
+        Study study = init == null ? fresh : fresh.withStart(run -> init.parameters());
         RandomStreams streams = study.streams();
         final Protocol p = protocol;
         try {
@@ -334,6 +348,7 @@ final class StabilityCommand implements Callable<Integer> {
     final List<String> diverged = new ArrayList<>();
     int analysisDensity;
     int analysisTrace;
+    InitFile init;
     EpochRecord lastRecord;
 
     Recorder(ResultsFolder folder, Experiment exp, Protocol protocol, List<Integer> at, int k, int steps,
@@ -392,6 +407,9 @@ final class StabilityCommand implements Callable<Integer> {
       params.put("samples", exp.data().size());
       params.put("strategies", List.of(Strategy.EQUIVARIANT.name()));
       m.put("parameters", params);
+      if (init != null) {
+        m.put("init", init.describe());
+      }
       Map<String, Object> a = new LinkedHashMap<>();
       a.put("at", at);
       a.put("eigenvalues_per_end", k);

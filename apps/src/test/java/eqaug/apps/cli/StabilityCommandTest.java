@@ -100,6 +100,31 @@ class StabilityCommandTest {
     assertEquals(Files.readString(out.resolve("stability.csv")), Files.readString(again.resolve("stability.csv")));
   }
 
+  /** A point saved by an experiment command and analysed with --init gives the spectra of the same point trained here. */
+  @Test
+  void aSavedPointAnalysedWithInitGivesTheSameSpectra() throws IOException {
+    Path trained = tmp.resolve("trained");
+    assertEquals(0, tiny(trained).code());
+    Path perm = tmp.resolve("perm");
+    CliTest.Result saved = CliTest.run("perm", "--samples", "20", "--epochs", "2", "--runs", "1", "--naug", "1",
+        "--save-params", "2", "--threads", "1", "-q", "--out", perm.toString());
+    assertEquals(0, saved.code(), saved.err());
+    Path file = perm.resolve("params/run-0/EQUIVARIANT/epoch-2.npz");
+    Path analysed = tmp.resolve("analysed");
+    CliTest.Result r = CliTest.run("stability", "perm", "--samples", "20", "--epochs", "2", "--at", "0",
+        "--lanczos-steps", "6", "--eigenvalues", "1", "--draws", "2", "--threads", "1", "--init", file.toString(), "-q",
+        "--out", analysed.toString());
+    assertEquals(0, r.code(), r.err());
+    List<String> here = Files.readAllLines(analysed.resolve("stability.csv"));
+    List<String> there = Files.readAllLines(trained.resolve("stability.csv"));
+    assertEquals(1 + 4, here.size());
+    for (int i = 1; i < here.size(); i++) {
+      // Same A, same draws and Lanczos starts (both run 0 of seed 1): the same bits, only the epoch differs.
+      assertEquals(there.get(i + 4).replaceFirst("^0,2,", ""), here.get(i).replaceFirst("^0,0,", ""));
+    }
+    assertTrue(Files.readString(analysed.resolve("config.json")).contains("\"init\""));
+  }
+
   @Test
   void badInputIsOneLineAndLeavesNothing() {
     Path out = tmp.resolve("bad");
@@ -115,6 +140,10 @@ class StabilityCommandTest {
     assertOneLineError(CliTest.run("stability", "perm", "--lanczos-steps", "1", "--out", o), "--lanczos-steps");
     assertOneLineError(CliTest.run("stability", "perm", "--eigenvalues", "0", "--out", o), "--eigenvalues");
     assertOneLineError(CliTest.run("stability", "perm", "--resume", "--out", o), "do not apply");
+    assertOneLineError(CliTest.run("stability", "perm", "--save-params", "0", "--out", o), "--save-params");
+    assertOneLineError(CliTest.run("stability", "perm", "--init", tmp.resolve("missing.npz").toString(), "--out", o),
+        "missing.npz");
+    assertOneLineError(CliTest.run("stability", "perm", "--density", "-1", "--out", o), "--density");
     assertNothingLeft(out);
   }
 }
