@@ -8,6 +8,7 @@ import eqaug.nn.Architecture;
 import eqaug.nn.Loss;
 import eqaug.nn.ParameterLayout;
 import eqaug.space.FieldSpace;
+import eqaug.space.OrbitTable;
 import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -45,6 +46,10 @@ public final class Float64Trainer implements Engine {
   private final int[] xMap;
   private final int[] yMap;
   private final double[] logits;
+  /** Per linear layer: the orbit of each position pair (a, b) at a * d_in + b, its size, and its first pair. */
+  private final int[][] orbitOf;
+  private final int[][] orbitSize;
+  private final int[][] orbitFirst;
   private final TrainingLoop loop;
   // The run in progress: A, A^0, the gradient, and the last nominal pass's loss and accuracy.
   private double[] a;
@@ -77,6 +82,29 @@ public final class Float64Trainer implements Engine {
     this.xMap = new int[inSpace.dim()];
     this.yMap = new int[outSpace.dim()];
     this.logits = new double[maxRows * outSpace.dim()];
+    List<ParameterLayout.LayerView> views = layout.layers();
+    this.orbitOf = new int[views.size()][];
+    this.orbitSize = new int[views.size()][];
+    this.orbitFirst = new int[views.size()][];
+    for (int l = 0; l < views.size(); l++) {
+      OrbitTable t = views.get(l).orbits();
+      int dIn = t.in().positions();
+      int dOut = t.out().positions();
+      orbitOf[l] = new int[dIn * dOut];
+      orbitSize[l] = new int[t.orbitsPerChannelPair()];
+      orbitFirst[l] = new int[t.orbitsPerChannelPair()];
+      Arrays.fill(orbitFirst[l], -1);
+      for (int a = 0; a < dOut; a++) {
+        for (int b = 0; b < dIn; b++) {
+          int o = t.orbitOf(a, b);
+          orbitOf[l][a * dIn + b] = o;
+          orbitSize[l][o]++;
+          if (orbitFirst[l][o] < 0) {
+            orbitFirst[l][o] = a * dIn + b;
+          }
+        }
+      }
+    }
     this.loop = new TrainingLoop(this, cfg);
   }
 
@@ -235,23 +263,53 @@ public final class Float64Trainer implements Engine {
   @Override
   public Measurement measure() {
     List<ParameterLayout.LayerView> views = layout.layers();
-    double[] perp = a.clone();
-    pi.ontoComplement(perp);
     double[] distInit = new double[views.size()];
     double[] distE = new double[views.size()];
     for (int l = 0; l < views.size(); l++) {
       ParameterLayout.LayerView v = views.get(l);
       double di = 0;
-      double de = 0;
       for (int i = v.offset(); i < v.offset() + v.size(); i++) {
         double d = a[i] - a0[i];
         di += d * d;
-        de += perp[i] * perp[i];
       }
       distInit[l] = di;
-      distE[l] = de;
+      distE[l] = distanceSquaredToE(l, v);
     }
     return new Measurement(loss, accuracy, distInit, distE);
+  }
+
+  /**
+   * ||A_k - Pi_E A_k||^2 of layer k: per channel pair and orbit, the squared deviations from the orbit mean,
+   * taken relative to the orbit's first entry r (mean(A - r) = mean(A) - r), so that an orbit of equal entries
+   * gives exactly 0, as the float measurement does, instead of the rounding of its mean.
+   */
+  private double distanceSquaredToE(int l, ParameterLayout.LayerView v) {
+    OrbitTable t = v.orbits();
+    int dIn = t.in().positions();
+    int dOut = t.out().positions();
+    int cols = t.in().dim();
+    int[] of = orbitOf[l];
+    double[] sums = new double[orbitSize[l].length];
+    double total = 0;
+    for (int co = 0; co < t.out().channels(); co++) {
+      for (int ci = 0; ci < t.in().channels(); ci++) {
+        int base = v.offset() + co * dOut * cols + ci * dIn;
+        Arrays.fill(sums, 0);
+        for (int p = 0; p < dOut * dIn; p++) {
+          int o = of[p];
+          int f = orbitFirst[l][o];
+          sums[o] += a[base + p / dIn * cols + p % dIn] - a[base + f / dIn * cols + f % dIn];
+        }
+        for (int p = 0; p < dOut * dIn; p++) {
+          int o = of[p];
+          int f = orbitFirst[l][o];
+          double d = a[base + p / dIn * cols + p % dIn] - a[base + f / dIn * cols + f % dIn]
+              - sums[o] / orbitSize[l][o];
+          total += d * d;
+        }
+      }
+    }
+    return total;
   }
 
   /** A rounded to float (the engine's own values are {@link #parametersDouble}). */

@@ -192,6 +192,30 @@ class Float64TrainerTest {
     }
   }
 
+  /** The recorded per-layer ||A_k - Pi_E A_k|| is that of Pi_E-perp A (EquivariantProjection) along NOMINAL and AUGMENTED. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void distanceToEIsThatOfTheComplementProjection(Case c) {
+    ParameterLayout layout = ParameterLayout.of(c.arch());
+    eqaug.hessian.EquivariantProjection pi = new eqaug.hessian.EquivariantProjection(layout);
+    for (Strategy s : List.of(Strategy.NOMINAL, Strategy.AUGMENTED)) {
+      Trajectory t = train(c, s, Precision.FP64, 1);
+      for (int e = 1; e < t.records().size(); e++) {
+        double[] perp = t.params().get(e).clone();
+        pi.ontoComplement(perp);
+        for (int l = 0; l < layout.layers().size(); l++) {
+          ParameterLayout.LayerView v = layout.layers().get(l);
+          double sq = 0;
+          for (int i = v.offset(); i < v.offset() + v.size(); i++) {
+            sq += perp[i] * perp[i];
+          }
+          double want = Math.sqrt(sq);
+          assertEquals(want, t.records().get(e).distE()[l], 1e-10 * want, c + " " + s + " epoch " + e + " " + v.name());
+        }
+      }
+    }
+  }
+
   /** Two fp64 runs give the same bits, whatever the thread count; and the values are doubles, not widened floats. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")

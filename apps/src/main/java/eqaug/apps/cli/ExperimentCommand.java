@@ -96,7 +96,7 @@ abstract class ExperimentCommand implements Callable<Integer> {
       out.print(WorkUnits.listing(shard == null ? units : WorkUnits.select(units, shard)));
       return 0;
     }
-    Backend backend = Main.backend(options.device);
+    Backend backend = Main.backend(options.device, options.precision());
     if (shard != null) {
       Shards.refuseOtherCounts(options.out, shard);
     }
@@ -109,7 +109,8 @@ abstract class ExperimentCommand implements Callable<Integer> {
     if (shard != null) {
       return callShard(exp, protocol, backend, shard, dir, out);
     }
-    MemoryBudget.checkTraining(exp, protocol, options.threads(), options.parallelRuns(), backend.name().equals("cpu"));
+    MemoryBudget.checkTraining(exp, protocol, options.threads(), options.parallelRuns(), backend.name().equals("cpu"),
+        options.precision());
     ExperimentSession session = new ExperimentSession(options, backend);
     try (ResultsFolder folder = options.resume ? ResultsFolder.reopen(options.out, "--out")
         : options.out == null ? ResultsFolder.createDefault(name()) : ResultsFolder.open(options.out, "--out")) {
@@ -141,7 +142,8 @@ abstract class ExperimentCommand implements Callable<Integer> {
       PrintStream out) {
     List<WorkUnits.Unit> units = WorkUnits.select(WorkUnits.of(exp, protocol), shard);
     List<Study.PartId> selection = units.stream().map(WorkUnits.Unit::part).toList();
-    MemoryBudget.checkTraining(exp, protocol, options.threads(), options.parallelRuns(), backend.name().equals("cpu"));
+    MemoryBudget.checkTraining(exp, protocol, options.threads(), options.parallelRuns(), backend.name().equals("cpu"),
+        options.precision());
     ExperimentSession session = new ExperimentSession(options, backend);
     try (ResultsFolder folder = options.resume ? ResultsFolder.reopen(dir, "--out") : ResultsFolder.open(dir, "--out")) {
       PriorResults prior = null;

@@ -69,6 +69,9 @@ public final class ExperimentSession {
     out.printf("%s%n  %d runs x 3 strategies, %d epochs, N_aug %d, lr %g, batch %d, %d samples, seed %d, %d thread%s%n",
         exp.title(), protocol.runs(), protocol.train().epochs(), protocol.train().naug(), protocol.train().lr(),
         protocol.train().batch(), exp.data().size(), protocol.seed(), threads, threads == 1 ? "" : "s");
+    if (options.precision() != eqaug.train.Precision.FP32) {
+      out.printf("  at %s: the float64 engine computes on one thread%n", options.precision().label());
+    }
     if (prior == null) {
       // A resumed folder keeps its config (timings, divergences) until the runner rewrites it with them.
       write(folder, "config.json", config(exp, protocol, null, "running", started, resumed, shard));
@@ -76,8 +79,8 @@ public final class ExperimentSession {
     ExperimentRunner.Outcome outcome;
     ExperimentRunner.Outcome[] last = {null};
     try {
-      outcome = ExperimentRunner.run(exp, protocol, backend, threads, options.parallelRuns(), progress,
-          soFar -> {
+      outcome = ExperimentRunner.run(exp, protocol, backend, threads, options.parallelRuns(), options.precision(),
+          progress, soFar -> {
             last[0] = soFar;
             save(folder, exp, protocol, soFar, "partial: interrupted after the runs in metrics.csv", started, resumed, shard);
           }, prior, selection);
@@ -123,7 +126,7 @@ public final class ExperimentSession {
 
   private String config(Experiment exp, Protocol protocol, ExperimentRunner.Outcome outcome, String status, String started,
       List<Object> resumed, WorkUnits.Shard shard) {
-    Map<String, Object> m = ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device,
+    Map<String, Object> m = ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device, options.precision(),
         outcome, status, started);
     putShard(m, shard);
     if (!resumed.isEmpty()) {
@@ -139,7 +142,7 @@ public final class ExperimentSession {
 
   /** The same for a shard's folder: it names its shard, so a folder of another split is not continued. */
   Map<String, Object> expectedConfig(Experiment exp, Protocol protocol, WorkUnits.Shard shard) {
-    Map<String, Object> m = ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device,
+    Map<String, Object> m = ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device, options.precision(),
         null, "running", Instant.now().toString());
     putShard(m, shard);
     return m;

@@ -40,12 +40,21 @@ public final class Main implements Runnable {
   }
 
   static Backend backend(String name) {
+    return backend(name, eqaug.train.Precision.FP32);
+  }
+
+  /** The backend of --device, refused in one line when it cannot train at {@code precision} or cannot run here. */
+  static Backend backend(String name, eqaug.train.Precision precision) {
     Backend b;
     try {
       b = Backend.find(name);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--device: " + e.getMessage());
     }
+    // Before availability, so the answer does not depend on the hardware of this machine.
+    b.refuses(precision).ifPresent(why -> {
+      throw new UsageException(why);
+    });
     b.unavailableReason().ifPresent(why -> {
       throw new UsageException("--device " + name + ": " + why);
     });

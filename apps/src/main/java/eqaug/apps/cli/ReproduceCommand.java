@@ -68,7 +68,7 @@ final class ReproduceCommand implements Callable<Integer> {
       out.print(WorkUnits.listing(shard == null ? units : WorkUnits.select(units, shard)));
       return 0;
     }
-    Backend backend = Main.backend(options.device);
+    Backend backend = Main.backend(options.device, options.precision());
     if (shard != null) {
       Shards.refuseOtherCounts(options.out, shard);
       Shards.refuseExisting(Shards.folder(options.out, shard), options.resume);
@@ -81,7 +81,7 @@ final class ReproduceCommand implements Callable<Integer> {
       experiments.add(commands.get(i).create(protocols.get(i)));
       protocols.set(i, ExperimentCommand.fitToData(protocols.get(i), experiments.get(i), options));
       MemoryBudget.checkTraining(experiments.get(i), protocols.get(i), options.threads(), options.parallelRuns(),
-          backend.name().equals("cpu"));
+          backend.name().equals("cpu"), options.precision());
     }
     ExperimentSession session = new ExperimentSession(options, backend);
     if (shard != null) {

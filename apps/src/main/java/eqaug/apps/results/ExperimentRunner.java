@@ -10,6 +10,7 @@ import eqaug.study.StudyListener;
 import eqaug.study.StudyResults;
 import eqaug.train.EpochRecord;
 import eqaug.train.Initializer;
+import eqaug.train.Precision;
 import eqaug.train.RandomStreams;
 import eqaug.train.RunOutcome;
 import eqaug.train.Strategy;
@@ -110,6 +111,12 @@ public final class ExperimentRunner {
   /** As above, training only {@code selection} (a shard's parts, in (run, strategy) order; null: all). */
   public static Outcome run(Experiment exp, Protocol protocol, Backend backend, int threads, int parallelRuns,
       Progress progress, Checkpoint checkpoint, PriorResults prior, List<Study.PartId> selection) {
+    return run(exp, protocol, backend, threads, parallelRuns, Precision.FP32, progress, checkpoint, prior, selection);
+  }
+
+  /** As above, at {@code precision} (one the backend supports). */
+  public static Outcome run(Experiment exp, Protocol protocol, Backend backend, int threads, int parallelRuns,
+      Precision precision, Progress progress, Checkpoint checkpoint, PriorResults prior, List<Study.PartId> selection) {
     Study.Resume resume = null;
     if (prior != null) {
       List<StudyResults.Part> parts = new ArrayList<>();
@@ -122,7 +129,7 @@ public final class ExperimentRunner {
       resume = new Study.Resume(parts, prior.initialNorms);
     }
     Study study = study(exp, protocol);
-    StudyResults done = study.run(new Study.Execution(backend, threads, parallelRuns),
+    StudyResults done = study.run(new Study.Execution(backend, threads, parallelRuns, precision),
         new Listener(exp, protocol, progress, checkpoint, prior), resume, selection == null ? study.parts() : selection);
     return outcome(done, prior);
   }
