@@ -91,6 +91,9 @@ abstract class ExperimentCommand implements Callable<Integer> {
     Protocol protocol = protocol();
     WorkUnits.Shard shard = options.shard();
     if (options.listUnits) {
+      if (options.precision() != eqaug.train.Precision.FP32) {
+        Main.supporting(options.device, options.precision()); // a job planned at fp64 must not reach a GPU
+      }
       Experiment exp = create(protocol);
       List<WorkUnits.Unit> units = WorkUnits.of(exp, fitToData(protocol, exp, options));
       out.print(WorkUnits.listing(shard == null ? units : WorkUnits.select(units, shard)));

@@ -60,6 +60,9 @@ final class ReproduceCommand implements Callable<Integer> {
     }
     WorkUnits.Shard shard = options.shard();
     if (options.listUnits) {
+      if (options.precision() != eqaug.train.Precision.FP32) {
+        Main.supporting(options.device, options.precision()); // a job planned at fp64 must not reach a GPU
+      }
       List<WorkUnits.Unit> units = new ArrayList<>();
       for (int i = 0; i < commands.size(); i++) {
         Experiment exp = commands.get(i).create(protocols.get(i));

@@ -71,6 +71,11 @@ class PrecisionCliTest {
         out.toString()));
     assertTrue(line.contains("--device opencl trains at fp32 only, not fp64"), line);
     assertFalse(Files.exists(out), "nothing may be created for refused input");
+    // eqaug slurm plans jobs with --list-units, which touches no device: it refuses the same way.
+    line = oneErrorLine(CliTest.run("perm", "--device", "opencl", "--precision", "fp64", "--list-units"));
+    assertTrue(line.contains("--device opencl trains at fp32 only, not fp64"), line);
+    CliTest.Result units = CliTest.run("perm", "--precision", "fp64", "--list-units");
+    assertEquals(0, units.code(), units.err());
   }
 
   @Test
