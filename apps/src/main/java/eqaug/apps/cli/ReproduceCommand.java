@@ -235,12 +235,13 @@ final class ReproduceCommand implements Callable<Integer> {
   /** report.md and the top config.json, rewritten after every experiment so finished work is always reported. */
   private void writeTop(ResultsFolder top, List<Report.Section> sections, Instant started, double wall, boolean complete) {
     writeTop(top, sections, started.toString(), wall, complete, options.scale, options.threads(), options.device,
-        options.seed, null);
+        options.precision(), options.seed, null);
   }
 
   /** The same for given settings; {@code shards} (a merged reproduction's provenance per shard) is recorded when set. */
   static void writeTop(ResultsFolder top, List<Report.Section> sections, String started, double wall, boolean complete,
-      ExperimentOptions.Scale scale, int threads, String device, long seed, List<Object> shards) {
+      ExperimentOptions.Scale scale, int threads, String device, eqaug.train.Precision precision, long seed,
+      List<Object> shards) {
     Map<String, Object> machine = RunInfo.describe();
     String note = scale == ExperimentOptions.Scale.quick
         ? "Quick scale, chosen so the whole reproduction finishes within 10 minutes on a 2-core machine: " + QUICK_NOTE
@@ -250,7 +251,8 @@ final class ReproduceCommand implements Callable<Integer> {
     if (!complete) {
       note += " **This reproduction is still running or was interrupted: only the experiments below have finished.**";
     }
-    ExperimentSession.write(top, "report.md", Report.markdown(scale.name(), note, sections, machine, threads, wall));
+    ExperimentSession.write(top, "report.md", Report.markdown(scale.name(), note, sections, machine, threads, wall,
+        precision));
     Map<String, Object> cfg = new LinkedHashMap<>();
     cfg.put("command", "reproduce");
     cfg.put("status", complete ? "complete" : "partial");
@@ -259,6 +261,7 @@ final class ReproduceCommand implements Callable<Integer> {
     cfg.put("seed", seed);
     cfg.put("threads", threads);
     cfg.put("device", device);
+    cfg.put("precision", precision.label());
     cfg.put("wall_seconds", wall);
     cfg.put("experiments", sections.stream().map(Report.Section::name).toList());
     cfg.put("versions", machine);
