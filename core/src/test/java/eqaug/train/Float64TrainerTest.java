@@ -245,6 +245,26 @@ class Float64TrainerTest {
     }
   }
 
+  /** A study at fp64 gives the same bits with runs trained one at a time or two at once (each on its own engine). */
+  @Test
+  void fp64StudyDoesNotDependOnParallelRuns() {
+    Case c = make(PaperNetworks.rotation(4), 24, new TrainConfig(3, 0.1, 6, 2));
+    Study study = new Study(c.arch(), c.data(), c.cfg(), 2, 3);
+    eqaug.study.StudyResults one = study.run(new Study.Execution(new CpuBackend(), 1, 1, Precision.FP64),
+        eqaug.study.StudyListener.NONE);
+    eqaug.study.StudyResults two = study.run(new Study.Execution(new CpuBackend(), 2, 2, Precision.FP64),
+        eqaug.study.StudyListener.NONE);
+    assertTrue(one.engine().contains("float64"), one.engine());
+    assertEquals(one.records().size(), two.records().size());
+    for (int i = 0; i < one.records().size(); i++) {
+      EpochRecord a = one.records().get(i);
+      EpochRecord b = two.records().get(i);
+      assertEquals(Double.doubleToRawLongBits(a.loss()), Double.doubleToRawLongBits(b.loss()));
+      assertArrayEquals(a.distInit(), b.distInit(), 0);
+      assertArrayEquals(a.distE(), b.distE(), 0);
+    }
+  }
+
   /** A backend with fp32 alone (as the OpenCL one) refuses fp64 in one line, when opened and in an Execution. */
   @Test
   void aBackendWithoutFp64RefusesIt() {
