@@ -2,11 +2,13 @@ package eqaug.backend;
 
 import eqaug.data.Dataset;
 import eqaug.nn.Architecture;
+import eqaug.train.Precision;
 import eqaug.train.TrainConfig;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.regex.Matcher;
@@ -25,7 +27,35 @@ public interface Backend {
   /** Empty when this backend can run here; otherwise why not, in one line. */
   Optional<String> unavailableReason();
 
+  /** An engine that trains at {@link Precision#FP32}. */
   TrainingEngine open(Architecture arch, Dataset data, TrainConfig cfg, int threads);
+
+  /** The precisions this backend can train at (every backend has FP32). */
+  default Set<Precision> precisions() {
+    return Set.of(Precision.FP32);
+  }
+
+  /** Empty when this backend trains at {@code precision}; otherwise why not, in one line. */
+  default Optional<String> refuses(Precision precision) {
+    if (precisions().contains(precision)) {
+      return Optional.empty();
+    }
+    return Optional.of("--device " + name() + " trains at " + String.join(", ",
+        precisions().stream().sorted().map(Precision::label).toList()) + " only, not " + precision.label()
+        + " (--precision " + precision.label() + " runs on --device cpu)");
+  }
+
+  /** An engine that trains at {@code precision}; refused (IllegalArgumentException) when {@link #refuses} says so. */
+  default TrainingEngine open(Architecture arch, Dataset data, TrainConfig cfg, int threads, Precision precision) {
+    Optional<String> why = refuses(precision);
+    if (why.isPresent()) {
+      throw new IllegalArgumentException(why.get());
+    }
+    if (precision != Precision.FP32) {
+      throw new IllegalStateException(name() + " lists " + precision.label() + " but does not open it");
+    }
+    return open(arch, data, cfg, threads);
+  }
 
   /**
    * This backend restricted to the selection written after its name and a colon ({@code "0:1"} of

@@ -5,15 +5,21 @@ import eqaug.kernel.Kernels;
 import eqaug.kernel.VectorKernels;
 import eqaug.nn.Architecture;
 import eqaug.nn.Network;
+import eqaug.train.Float64Trainer;
+import eqaug.train.Precision;
 import eqaug.train.RunOutcome;
 import eqaug.train.Strategy;
 import eqaug.train.TrainConfig;
 import eqaug.train.Trainer;
 import eqaug.train.TrainingListener;
 import java.util.Optional;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
-/** Training on this machine's CPU with the Vector API kernels. */
+/**
+ * Training on this machine's CPU: at fp32 with the Vector API kernels ({@link Trainer}), at fp64 with the
+ * double-precision network of eqaug.hessian ({@link Float64Trainer}, one thread).
+ */
 public final class CpuBackend implements Backend {
   /** The service constructor (ServiceLoader, module or class path). */
   public CpuBackend() {}
@@ -39,6 +45,34 @@ public final class CpuBackend implements Backend {
   @Override
   public Optional<String> unavailableReason() {
     return Optional.empty();
+  }
+
+  @Override
+  public Set<Precision> precisions() {
+    return Set.of(Precision.FP32, Precision.FP64);
+  }
+
+  @Override
+  public TrainingEngine open(Architecture arch, Dataset data, TrainConfig cfg, int threads, Precision precision) {
+    if (precision == Precision.FP32) {
+      return open(arch, data, cfg, threads);
+    }
+    // The float64 engine is single-threaded, so its numbers cannot depend on threads.
+    Float64Trainer trainer = new Float64Trainer(arch, data, cfg);
+    return new TrainingEngine() {
+      @Override
+      public String describe() {
+        return "cpu: float64 (scalar, 1 thread)";
+      }
+
+      @Override
+      public RunOutcome train(int run, Strategy strategy, float[] a0, RandomGenerator augRng, TrainingListener listener) {
+        return trainer.run(run, strategy, a0, augRng, listener);
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
   @Override

@@ -144,6 +144,17 @@ public final class Float64Network {
   }
 
   /**
+   * The network's outputs (logits) of the first {@code rows} samples of the last pass, sample-major, into
+   * {@code dst}: what a caller needs to score predictions (the float64 trainer's accuracy).
+   */
+  public void copyOutputs(int rows, double[] dst) {
+    if (rows < 0 || rows > maxRows) {
+      throw new IllegalArgumentException("rows " + rows + " outside 0.." + maxRows);
+    }
+    System.arraycopy(h[stages.length], 0, dst, 0, rows * dims[stages.length]);
+  }
+
+  /**
    * One step over {@code rows} samples taken as mini-batches of {@code segment}: returns the sum of the
    * mini-batch mean losses; adds weight times each mini-batch's mean-loss gradient to {@code grad} (if not
    * null) and weight times its Hessian times {@code v} to {@code hv} (if not null; then v is required).

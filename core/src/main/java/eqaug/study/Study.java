@@ -6,6 +6,7 @@ import eqaug.data.Dataset;
 import eqaug.nn.Architecture;
 import eqaug.nn.ParameterLayout;
 import eqaug.train.Initializer;
+import eqaug.train.Precision;
 import eqaug.train.RandomStreams;
 import eqaug.train.Strategy;
 import eqaug.train.TrainConfig;
@@ -71,13 +72,25 @@ public record Study(Architecture architecture, Dataset data, TrainConfig train, 
     return new Study(architecture, data, train, runs, seed, strategies, start);
   }
 
-  /** Where and how a study trains: a backend, its threads, and how many runs train at once (each on its own engine). */
-  public record Execution(Backend backend, int threads, int parallelRuns) {
+  /**
+   * Where and how a study trains: a backend, its threads, how many runs train at once (each on its own engine),
+   * and the precision it computes in (one the backend supports).
+   */
+  public record Execution(Backend backend, int threads, int parallelRuns, Precision precision) {
     public Execution {
       if (threads < 1 || parallelRuns < 1) {
         throw new IllegalArgumentException("threads and parallel runs must be at least 1, got " + threads + " and "
             + parallelRuns);
       }
+      java.util.Optional<String> refused = backend.refuses(precision);
+      if (refused.isPresent()) {
+        throw new IllegalArgumentException(refused.get());
+      }
+    }
+
+    /** At fp32, the precision of every backend. */
+    public Execution(Backend backend, int threads, int parallelRuns) {
+      this(backend, threads, parallelRuns, Precision.FP32);
     }
 
     /** This machine's CPU with all its cores, one run at a time. */

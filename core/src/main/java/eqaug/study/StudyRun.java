@@ -86,7 +86,8 @@ final class StudyRun {
     List<TrainingEngine> engines = new ArrayList<>();
     try {
       for (int w = 0; w < workers; w++) {
-        engines.add(execution.backend().open(study.architecture(), study.data(), study.train(), execution.threads()));
+        engines.add(execution.backend().open(study.architecture(), study.data(), study.train(), execution.threads(),
+            execution.precision()));
       }
       engine = engines.get(0).describe() + (workers > 1 ? " (" + workers + " runs at once)" : "");
       commit(); // a resumed study's parts, committed with this session's engine before any training

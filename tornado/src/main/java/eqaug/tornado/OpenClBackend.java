@@ -4,6 +4,7 @@ import eqaug.backend.Backend;
 import eqaug.backend.TrainingEngine;
 import eqaug.data.Dataset;
 import eqaug.nn.Architecture;
+import eqaug.train.Precision;
 import eqaug.train.RunOutcome;
 import eqaug.train.Strategy;
 import eqaug.train.TrainConfig;
@@ -17,6 +18,7 @@ import eqaug.tornado.cl.OpenClLibrary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -63,6 +65,12 @@ public final class OpenClBackend implements Backend {
     } catch (RuntimeException e) {
       return Optional.of(e.getMessage());
     }
+  }
+
+  /** fp32 only: the device kernels, buffers and the step are float32 (fp64 is refused by core's Backend.refuses). */
+  @Override
+  public Set<Precision> precisions() {
+    return Set.of(Precision.FP32);
   }
 
   @Override

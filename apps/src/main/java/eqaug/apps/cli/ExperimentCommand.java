@@ -93,12 +93,15 @@ abstract class ExperimentCommand implements Callable<Integer> {
     Protocol protocol = protocol();
     WorkUnits.Shard shard = options.shard();
     if (options.listUnits) {
+      if (options.precision() != eqaug.train.Precision.FP32) {
+        Main.supporting(options.device, options.precision()); // a job planned at fp64 must not reach a GPU
+      }
       Experiment exp = create(protocol);
       List<WorkUnits.Unit> units = WorkUnits.of(exp, fitToData(protocol, exp, options));
       out.print(WorkUnits.listing(shard == null ? units : WorkUnits.select(units, shard)));
       return 0;
     }
-    Backend backend = Main.backend(options.device);
+    Backend backend = Main.backend(options.device, options.precision());
     if (shard != null) {
       Shards.refuseOtherCounts(options.out, shard);
     }
@@ -115,7 +118,8 @@ abstract class ExperimentCommand implements Callable<Integer> {
     if (shard != null) {
       return callShard(exp, protocol, backend, shard, dir, out);
     }
-    MemoryBudget.checkTraining(exp, protocol, options.threads(), options.parallelRuns(), backend.name().equals("cpu"));
+    MemoryBudget.checkTraining(exp, protocol, options.threads(), options.parallelRuns(), backend.name().equals("cpu"),
+        options.precision());
     ExperimentSession session = new ExperimentSession(options, backend).startingFrom(init);
     try (ResultsFolder folder = options.resume ? ResultsFolder.reopen(options.out, "--out")
         : options.out == null ? ResultsFolder.createDefault(name()) : ResultsFolder.open(options.out, "--out")) {
@@ -150,7 +154,8 @@ abstract class ExperimentCommand implements Callable<Integer> {
       PrintStream out) {
     List<WorkUnits.Unit> units = WorkUnits.select(WorkUnits.of(exp, protocol), shard);
     List<Study.PartId> selection = units.stream().map(WorkUnits.Unit::part).toList();
-    MemoryBudget.checkTraining(exp, protocol, options.threads(), options.parallelRuns(), backend.name().equals("cpu"));
+    MemoryBudget.checkTraining(exp, protocol, options.threads(), options.parallelRuns(), backend.name().equals("cpu"),
+        options.precision());
     ExperimentSession session = new ExperimentSession(options, backend); // --init and --shard are not combined
     try (ResultsFolder folder = options.resume ? ResultsFolder.reopen(dir, "--out") : ResultsFolder.open(dir, "--out")) {
       PriorResults prior = null;

@@ -42,6 +42,11 @@ final class ExperimentOptions {
   @Option(names = "--device", paramLabel = "NAME", description = "Where to train (default: ${DEFAULT-VALUE}).")
   String device = "cpu";
 
+  @Option(names = "--precision", paramLabel = "fp32|fp64",
+      description = {"Floating point of training (default: ${DEFAULT-VALUE}); fp64 trains in double on --device cpu",
+          "(one thread, many times slower; docs/stability.md), recorded in config.json as numerics.precision."})
+  String precision = "fp32";
+
   @Option(names = "--parallel-runs", paramLabel = "N",
       description = "Runs trained at once, each on its own engine (default 1; a GPU is not filled by one run).")
   Integer parallelRuns;
@@ -83,6 +88,15 @@ final class ExperimentOptions {
     return s;
   }
 
+  /** The parsed --precision. */
+  eqaug.train.Precision precision() {
+    try {
+      return eqaug.train.Precision.parse(precision);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--" + e.getMessage());
+    }
+  }
+
   int parallelRuns() {
     return parallelRuns == null ? 1 : parallelRuns;
   }
@@ -100,6 +114,7 @@ final class ExperimentOptions {
     positive("--samples", samples);
     positive("--parallel-runs", parallelRuns);
     positive("--threads", threads);
+    precision();
     if (lr != null && !(lr > 0 && Double.isFinite(lr))) {
       throw new UsageException("--lr must be a positive finite number, got " + lr);
     }

@@ -56,7 +56,7 @@ public final class ExperimentSession {
 
   /** The precision runs train at, as config.json's numerics records it (and saved files' dtype follows). */
   private String precision() {
-    return String.valueOf(ConfigJson.numerics(options.device).get("precision"));
+    return options.precision().label();
   }
 
   record Result(ExperimentRunner.Outcome outcome, MetricsTable table, Summary summary) {
@@ -94,6 +94,9 @@ public final class ExperimentSession {
     if (init != null) {
       out.printf("  every run starts from %s (||A0|| = %.4g, ||A0_E⊥|| = %.3g)%n", init.path(), init.norm(), init.distE());
     }
+    if (options.precision() != eqaug.train.Precision.FP32) {
+      out.printf("  at %s: the float64 engine computes on one thread%n", options.precision().label());
+    }
     if (prior == null) {
       // A resumed folder keeps its config (timings, divergences) until the runner rewrites it with them.
       write(folder, "config.json", config(exp, protocol, null, "running", started, resumed, shard));
@@ -104,8 +107,8 @@ public final class ExperimentSession {
     ExperimentRunner.Outcome outcome;
     ExperimentRunner.Outcome[] last = {null};
     try {
-      outcome = ExperimentRunner.run(exp, protocol, backend, threads, options.parallelRuns(), progress,
-          soFar -> {
+      outcome = ExperimentRunner.run(exp, protocol, backend, threads, options.parallelRuns(), options.precision(),
+          progress, soFar -> {
             last[0] = soFar;
             save(folder, exp, protocol, soFar, "partial: interrupted after the runs in metrics.csv", started, resumed, shard);
           }, prior, selection, init, saver);
@@ -154,7 +157,7 @@ public final class ExperimentSession {
 
   private String config(Experiment exp, Protocol protocol, ExperimentRunner.Outcome outcome, String status, String started,
       List<Object> resumed, WorkUnits.Shard shard) {
-    Map<String, Object> m = ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device,
+    Map<String, Object> m = ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device, options.precision(),
         outcome, status, started);
     putShard(m, shard);
     putParameterFiles(m, protocol);
@@ -174,7 +177,7 @@ public final class ExperimentSession {
 
   /** The same for a shard's folder: it names its shard, so a folder of another split is not continued. */
   Map<String, Object> expectedConfig(Experiment exp, Protocol protocol, WorkUnits.Shard shard) {
-    Map<String, Object> m = ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device,
+    Map<String, Object> m = ConfigJson.build(exp, protocol, options.scale.name(), options.threads(), options.device, options.precision(),
         null, "running", Instant.now().toString());
     putShard(m, shard);
     putParameterFiles(m, protocol);

@@ -40,12 +40,29 @@ public final class Main implements Runnable {
   }
 
   static Backend backend(String name) {
+    return backend(name, eqaug.train.Precision.FP32);
+  }
+
+  /**
+   * The backend of --device, refused in one line when it cannot train at {@code precision}, whether or not it can
+   * run on this machine (so a login node that plans jobs with --list-units gives the same answer).
+   */
+  static Backend supporting(String name, eqaug.train.Precision precision) {
     Backend b;
     try {
       b = Backend.find(name);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--device: " + e.getMessage());
     }
+    b.refuses(precision).ifPresent(why -> {
+      throw new UsageException(why);
+    });
+    return b;
+  }
+
+  /** The backend of --device, refused in one line when it cannot train at {@code precision} or cannot run here. */
+  static Backend backend(String name, eqaug.train.Precision precision) {
+    Backend b = supporting(name, precision);
     b.unavailableReason().ifPresent(why -> {
       throw new UsageException("--device " + name + ": " + why);
     });

@@ -118,7 +118,7 @@ final class MergeCommand implements Callable<Integer> {
         ReproduceCommand.writeTop(top, sections, String.valueOf(first.get("started")), wall, true,
             ExperimentOptions.Scale.valueOf(String.valueOf(cfg.get("scale"))),
             ((Number) compute.get("threads")).intValue(), String.valueOf(compute.get("device")),
-            ((Number) params.get("seed")).longValue(), provenance);
+            precisionOf(cfg), ((Number) params.get("seed")).longValue(), provenance);
       }
     }
     out.println("Merged " + shards.size() + " shards of " + command + " (" + owner.size() + " units) into " + job);
@@ -377,5 +377,15 @@ final class MergeCommand implements Callable<Integer> {
       return (Map<String, Object>) m;
     }
     throw new UsageException("expected a JSON object, found " + o);
+  }
+
+  /** The precision a shard's config.json records (every shard has the same: numerics are compared). */
+  private static eqaug.train.Precision precisionOf(Map<String, Object> cfg) {
+    Object n = cfg.get("numerics") instanceof Map<?, ?> m ? m.get("precision") : null;
+    try {
+      return n == null ? eqaug.train.Precision.FP32 : eqaug.train.Precision.parse(String.valueOf(n));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("the shards' config.json: numerics." + e.getMessage());
+    }
   }
 }

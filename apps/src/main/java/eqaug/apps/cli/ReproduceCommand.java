@@ -71,6 +71,9 @@ final class ReproduceCommand implements Callable<Integer> {
     }
     WorkUnits.Shard shard = options.shard();
     if (options.listUnits) {
+      if (options.precision() != eqaug.train.Precision.FP32) {
+        Main.supporting(options.device, options.precision()); // a job planned at fp64 must not reach a GPU
+      }
       List<WorkUnits.Unit> units = new ArrayList<>();
       for (int i = 0; i < commands.size(); i++) {
         Experiment exp = commands.get(i).create(protocols.get(i));
@@ -79,7 +82,7 @@ final class ReproduceCommand implements Callable<Integer> {
       out.print(WorkUnits.listing(shard == null ? units : WorkUnits.select(units, shard)));
       return 0;
     }
-    Backend backend = Main.backend(options.device);
+    Backend backend = Main.backend(options.device, options.precision());
     if (shard != null) {
       Shards.refuseOtherCounts(options.out, shard);
       Shards.refuseExisting(Shards.folder(options.out, shard), options.resume);
@@ -92,7 +95,7 @@ final class ReproduceCommand implements Callable<Integer> {
       experiments.add(commands.get(i).create(protocols.get(i)));
       protocols.set(i, ExperimentCommand.fitToData(protocols.get(i), experiments.get(i), options));
       MemoryBudget.checkTraining(experiments.get(i), protocols.get(i), options.threads(), options.parallelRuns(),
-          backend.name().equals("cpu"));
+          backend.name().equals("cpu"), options.precision());
     }
     ExperimentSession session = new ExperimentSession(options, backend);
     if (shard != null) {
@@ -243,12 +246,13 @@ final class ReproduceCommand implements Callable<Integer> {
   /** report.md and the top config.json, rewritten after every experiment so finished work is always reported. */
   private void writeTop(ResultsFolder top, List<Report.Section> sections, Instant started, double wall, boolean complete) {
     writeTop(top, sections, started.toString(), wall, complete, options.scale, options.threads(), options.device,
-        options.seed, null);
+        options.precision(), options.seed, null);
   }
 
   /** The same for given settings; {@code shards} (a merged reproduction's provenance per shard) is recorded when set. */
   static void writeTop(ResultsFolder top, List<Report.Section> sections, String started, double wall, boolean complete,
-      ExperimentOptions.Scale scale, int threads, String device, long seed, List<Object> shards) {
+      ExperimentOptions.Scale scale, int threads, String device, eqaug.train.Precision precision, long seed,
+      List<Object> shards) {
     Map<String, Object> machine = RunInfo.describe();
     String note = scale == ExperimentOptions.Scale.quick
         ? "Quick scale, chosen so the whole reproduction finishes within 10 minutes on a 2-core machine: " + QUICK_NOTE
@@ -258,7 +262,8 @@ final class ReproduceCommand implements Callable<Integer> {
     if (!complete) {
       note += " **This reproduction is still running or was interrupted: only the experiments below have finished.**";
     }
-    ExperimentSession.write(top, "report.md", Report.markdown(scale.name(), note, sections, machine, threads, wall));
+    ExperimentSession.write(top, "report.md", Report.markdown(scale.name(), note, sections, machine, threads, wall,
+        precision));
     Map<String, Object> cfg = new LinkedHashMap<>();
     cfg.put("command", "reproduce");
     cfg.put("status", complete ? "complete" : "partial");
@@ -267,6 +272,7 @@ final class ReproduceCommand implements Callable<Integer> {
     cfg.put("seed", seed);
     cfg.put("threads", threads);
     cfg.put("device", device);
+    cfg.put("precision", precision.label());
     cfg.put("wall_seconds", wall);
     cfg.put("experiments", sections.stream().map(Report.Section::name).toList());
     cfg.put("versions", machine);

@@ -3,6 +3,7 @@ package eqaug.apps.experiments;
 import eqaug.kernel.VectorKernels;
 import eqaug.nn.Architecture;
 import eqaug.nn.ParameterLayout;
+import eqaug.train.Precision;
 import eqaug.train.TrainConfig;
 import eqaug.train.Trainer;
 
@@ -62,11 +63,41 @@ public final class MemoryBudget {
     return parameterBytes + activationBytes + scratch;
   }
 
+  /**
+   * Bytes of one fp64 engine: A, A^0, the gradient, the network's spare gradient and its transposed W and V
+   * (six parameter vectors of doubles), the run's float copies, and the double network's buffers (activations, tangents and their gradients, four per stage
+   * boundary; batch norm's two normalised copies; no packing buffers, one thread).
+   */
+  static long float64EngineBytes(Architecture arch, TrainConfig cfg, int samples) {
+    long params = ParameterLayout.of(arch).size();
+    long rows = Trainer.rowsPerStep(cfg, samples);
+    long width = arch.input().dim();
+    long widths = 4 * width;
+    for (var s : arch.stages()) {
+      if (s instanceof eqaug.nn.Linear l) {
+        width = l.out().dim();
+      } else if (s instanceof eqaug.nn.BatchNorm) {
+        widths += 2 * width;
+      }
+      widths += 4 * width;
+    }
+    return 8L * params * 6 + 4L * params * 2 + 8L * rows * widths;
+  }
+
   /** Refuses a plan whose engines do not fit the heap, naming the options that set their size. */
   public static void checkTraining(Experiment exp, Protocol protocol, int threads, int parallelRuns, boolean cpu) {
+    checkTraining(exp, protocol, threads, parallelRuns, cpu, Precision.FP32);
+  }
+
+  /** As above, for engines that train at {@code precision}. */
+  public static void checkTraining(Experiment exp, Protocol protocol, int threads, int parallelRuns, boolean cpu,
+      Precision precision) {
     int engines = Math.max(1, Math.min(parallelRuns, protocol.runs()));
     long data = 4L * exp.data().size() * (exp.data().inputDim() + exp.data().targetDim());
-    long need = data + engines * engineBytes(exp.architecture(), protocol.train(), exp.data().size(), threads, cpu);
+    long perEngine = precision == Precision.FP64
+        ? float64EngineBytes(exp.architecture(), protocol.train(), exp.data().size())
+        : engineBytes(exp.architecture(), protocol.train(), exp.data().size(), threads, cpu);
+    long need = data + engines * perEngine;
     if (need > USABLE * heap()) {
       throw new UsageException(exp.name() + " needs about " + gib(need) + " of heap with --threads " + threads
           + (engines > 1 ? " and --parallel-runs " + engines : "") + ", more than the " + gib((long) (USABLE * heap()))

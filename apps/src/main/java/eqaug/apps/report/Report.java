@@ -2,6 +2,7 @@ package eqaug.apps.report;
 
 import eqaug.apps.results.MetricsTable;
 import eqaug.apps.experiments.Protocol;
+import eqaug.train.Precision;
 import eqaug.train.Strategy;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,17 @@ public final class Report {
 
   public static String markdown(String scale, String scaleNote, List<Section> sections, Map<String, Object> machine,
       int threads, double wallSeconds) {
+    return markdown(scale, scaleNote, sections, machine, threads, wallSeconds, Precision.FP32);
+  }
+
+  /** As above, for runs trained at {@code precision} (whose rounding level check (i) uses). */
+  public static String markdown(String scale, String scaleNote, List<Section> sections, Map<String, Object> machine,
+      int threads, double wallSeconds, Precision precision) {
+    boolean fp64 = precision == Precision.FP64;
     StringBuilder md = new StringBuilder();
     md.append("# eqaug: reproduction of Flinth & Ohlsson, Figure 1\n\n");
-    md.append(String.format("Scale **%s**, %d thread%s, %s, wall time %.0f s. %s%n%n", scale, threads, threads == 1 ? "" : "s",
-        machine.get("jvm"), wallSeconds, machine.get("os")));
+    md.append(String.format("Scale **%s**, %d thread%s, %s%s, wall time %.0f s. %s%n%n", scale, threads,
+        threads == 1 ? "" : "s", fp64 ? "trained at **fp64**, " : "", machine.get("jvm"), wallSeconds, machine.get("os")));
     md.append(scaleNote).append("\n\n");
     md.append("| experiment | group | runs | epochs | N_aug | lr | batch | samples | dim L | dim E | time (s) |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -32,8 +40,9 @@ public final class Report {
         + "layers. The authors' Figure 1 plots √(Σ_k ‖A_k,E⊥‖⁴) (per-layer squared norms) under the same label; "
         + "it is given beside ours so magnitudes can be compared with the paper's axes.\n");
     md.append("\n## The paper's expectations, checked against these runs\n\n");
-    md.append("(i) asks whether AUGMENTED leaves E by more than float32 rounding of the weights could explain: "
-        + "the rounding level is 16 u ‖A⁰‖ (u = 2⁻²⁴), above the ~u‖A‖ per step that storing A in float32 adds "
+    md.append("(i) asks whether AUGMENTED leaves E by more than " + (fp64 ? "float64" : "float32")
+        + " rounding of the weights could explain: the rounding level is 16 u ‖A⁰‖ (u = " + (fp64 ? "2⁻⁵³" : "2⁻²⁴")
+        + "), above the ~u‖A‖ per step that storing A in " + (fp64 ? "float64" : "float32") + " adds "
         + "once an update is not exactly in E. EQUIVARIANT must stay below it (here it stays exactly in E: orbit "
         + "averaging makes every entry of an orbit bitwise equal). (ii) compares NOMINAL's and AUGMENTED's "
         + "mean ‖A_E⊥‖ at the last epoch; the paper reports a gap of orders of magnitude at its scale for "
@@ -41,7 +50,7 @@ public final class Report {
     md.append("| experiment | (i) E invariant, not stable under AUGMENTED | (ii) AUGMENTED closer to E than NOMINAL |\n");
     md.append("|---|---|---|\n");
     for (Section s : sections) {
-      ReportChecks.Verdict i = ReportChecks.instability(s.table(), s.meanInitialNorm());
+      ReportChecks.Verdict i = ReportChecks.instability(s.table(), s.meanInitialNorm(), precision);
       ReportChecks.Verdict ii = ReportChecks.augmentedCloser(s.table());
       md.append(String.format("| %s | %s | %s |%n", s.name(), i.holds() ? "**holds**" : "**not observed**",
           ii.holds() ? String.format("**holds** (NOMINAL/AUGMENTED = %.3g)", ReportChecks.ratio(s.table()))
@@ -61,7 +70,8 @@ public final class Report {
         md.append(String.format("| %s | %.4g | %.4g | %.4g | %.4g | %.4g |%n", st, p.distInit(), p.distE(),
             p.authorsDistE(), p.loss(), p.accuracy()));
       }
-      md.append("\n- (i) ").append(ReportChecks.instability(s.table(), s.meanInitialNorm()).text()).append('\n');
+      md.append("\n- (i) ").append(ReportChecks.instability(s.table(), s.meanInitialNorm(), precision).text())
+          .append('\n');
       md.append("- (ii) ").append(ReportChecks.augmentedCloser(s.table()).text()).append('\n');
       md.append("- data: ").append(s.dataStats().get("source")).append('\n');
     }

@@ -1,6 +1,7 @@
 package eqaug.apps.report;
 
 import eqaug.apps.results.MetricsTable;
+import eqaug.train.Precision;
 import eqaug.train.Strategy;
 
 /**
@@ -12,6 +13,8 @@ import eqaug.train.Strategy;
 final class ReportChecks {
   /** float32's unit roundoff. */
   static final double UNIT_ROUNDOFF = 0x1p-24;
+  /** float64's unit roundoff (training at --precision fp64). */
+  static final double UNIT_ROUNDOFF_FP64 = 0x1p-53;
   /** ||A_E-perp|| up to this many unit roundoffs times ||A^0|| is rounding, not a departure from E. */
   static final double ROUNDING_FACTOR = 16;
 
@@ -20,16 +23,30 @@ final class ReportChecks {
   private ReportChecks() {}
 
   static double roundingLevel(double normA0) {
-    return ROUNDING_FACTOR * UNIT_ROUNDOFF * normA0;
+    return roundingLevel(normA0, Precision.FP32);
+  }
+
+  /** The rounding level of A stored at {@code precision}. */
+  static double roundingLevel(double normA0, Precision precision) {
+    return ROUNDING_FACTOR * unitRoundoff(precision) * normA0;
+  }
+
+  static double unitRoundoff(Precision precision) {
+    return precision == Precision.FP64 ? UNIT_ROUNDOFF_FP64 : UNIT_ROUNDOFF;
   }
 
   static Verdict instability(MetricsTable t, double normA0) {
+    return instability(t, normA0, Precision.FP32);
+  }
+
+  /** (i) for runs trained at {@code precision}: the rounding level is that precision's. */
+  static Verdict instability(MetricsTable t, double normA0, Precision precision) {
     MetricsTable.Point aug = t.last(Strategy.AUGMENTED);
     MetricsTable.Point eqv = t.last(Strategy.EQUIVARIANT);
     if (aug == null || eqv == null) {
       return new Verdict(false, "not decided: AUGMENTED or EQUIVARIANT has no finished run");
     }
-    double level = roundingLevel(normA0);
+    double level = roundingLevel(normA0, precision);
     double eqMax = t.maxFinalDistE(Strategy.EQUIVARIANT);
     boolean eqStays = eqMax <= level;
     boolean augLeaves = aug.distE() > level;

@@ -3,6 +3,7 @@ package eqaug.apps.results;
 import eqaug.apps.experiments.Experiment;
 import eqaug.apps.experiments.Protocol;
 import eqaug.nn.ParameterLayout;
+import eqaug.train.Precision;
 import eqaug.train.RandomStreams;
 import eqaug.train.RunOutcome;
 import eqaug.train.Strategy;
@@ -17,6 +18,12 @@ public final class ConfigJson {
 
   public static Map<String, Object> build(Experiment exp, Protocol p, String scale, int threads, String device,
       ExperimentRunner.Outcome outcome, String status, String started) {
+    return build(exp, p, scale, threads, device, Precision.FP32, outcome, status, started);
+  }
+
+  /** As above, trained at {@code precision}. */
+  public static Map<String, Object> build(Experiment exp, Protocol p, String scale, int threads, String device,
+      Precision precision, ExperimentRunner.Outcome outcome, String status, String started) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("experiment", exp.name());
     m.put("title", exp.title());
@@ -33,7 +40,7 @@ public final class ConfigJson {
     params.put("samples", exp.data().size());
     params.put("strategies", ExperimentRunner.STRATEGIES.stream().map(Enum::name).toList());
     m.put("parameters", params);
-    m.put("numerics", numerics(device));
+    m.put("numerics", numerics(device, precision));
     Map<String, Object> compute = new LinkedHashMap<>();
     compute.put("device", device);
     compute.put("threads", threads);
@@ -70,11 +77,16 @@ public final class ConfigJson {
    * engine and the precision. A folder is only resumed by a command that computes the same way.
    */
   public static Map<String, Object> numerics(String device) {
+    return numerics(device, Precision.FP32);
+  }
+
+  /** As above, at {@code precision}. */
+  public static Map<String, Object> numerics(String device, Precision precision) {
     Map<String, Object> n = new LinkedHashMap<>();
     n.put("generator", RandomStreams.GENERATOR);
     int colon = device.indexOf(':');
     n.put("engine", colon < 0 ? device : device.substring(0, colon));
-    n.put("precision", "fp32");
+    n.put("precision", precision.label());
     return n;
   }
 

@@ -9,6 +9,7 @@ import eqaug.study.Study;
 import eqaug.study.StudyListener;
 import eqaug.study.StudyResults;
 import eqaug.train.EpochRecord;
+import eqaug.train.Precision;
 import eqaug.train.RunOutcome;
 import eqaug.train.Strategy;
 import eqaug.train.TrainConfig;
@@ -116,16 +117,17 @@ public final class ExperimentRunner {
   /** As above, training only {@code selection} (a shard's parts, in (run, strategy) order; null: all). */
   public static Outcome run(Experiment exp, Protocol protocol, Backend backend, int threads, int parallelRuns,
       Progress progress, Checkpoint checkpoint, PriorResults prior, List<Study.PartId> selection) {
-    return run(exp, protocol, backend, threads, parallelRuns, progress, checkpoint, prior, selection, null, null);
+    return run(exp, protocol, backend, threads, parallelRuns, Precision.FP32, progress, checkpoint, prior, selection,
+        null, null);
   }
 
   /**
-   * As above, every run starting from {@code init} when it is given (else from the seed's A^0), and A written at
-   * {@code save}'s epochs when it is given.
+   * As above, at {@code precision} (one the backend supports), every run starting from {@code init} when it is
+   * given (else from the seed's A^0), and A written at {@code save}'s epochs when it is given.
    */
   public static Outcome run(Experiment exp, Protocol protocol, Backend backend, int threads, int parallelRuns,
-      Progress progress, Checkpoint checkpoint, PriorResults prior, List<Study.PartId> selection, InitFile init,
-      SavedParameters save) {
+      Precision precision, Progress progress, Checkpoint checkpoint, PriorResults prior, List<Study.PartId> selection,
+      InitFile init, SavedParameters save) {
     Study.Resume resume = null;
     if (prior != null) {
       List<StudyResults.Part> parts = new ArrayList<>();
@@ -138,7 +140,7 @@ public final class ExperimentRunner {
       resume = new Study.Resume(parts, prior.initialNorms);
     }
     Study study = study(exp, protocol, init);
-    StudyResults done = study.run(new Study.Execution(backend, threads, parallelRuns),
+    StudyResults done = study.run(new Study.Execution(backend, threads, parallelRuns, precision),
         new Listener(exp, protocol, progress, checkpoint, prior, save), resume,
         selection == null ? study.parts() : selection);
     return outcome(done, prior, save);

@@ -58,6 +58,29 @@ class ReportChecksTest {
     assertEquals(2 * LEVEL, ReportChecks.roundingLevel(2 * NORM_A0), 1e-20);
   }
 
+  /**
+   * At fp64 the rounding level is float64's (2^-53): an AUGMENTED drift of 1e-3 times float32's level is below
+   * float32 rounding but far above float64's, so (i) holds for fp64 runs and not for fp32 ones; the report says
+   * which precision it judged by.
+   */
+  @Test
+  void fp64RunsAreJudgedAgainstFloat64Rounding() {
+    double level64 = 16 * Math.pow(2, -53) * NORM_A0;
+    assertEquals(level64, ReportChecks.roundingLevel(NORM_A0, eqaug.train.Precision.FP64), 1e-30);
+    MetricsTable t = table(1.0, 1e-3 * LEVEL, 0.0);
+    assertTrue(ReportChecks.instability(t, NORM_A0, eqaug.train.Precision.FP64).holds());
+    assertFalse(ReportChecks.instability(t, NORM_A0).holds());
+    Map<String, Object> machine = Map.of("jvm", "a JVM", "os", "an OS");
+    String md64 = Report.markdown("quick", "", List.of(section("perm", t)), machine, 1, 1, eqaug.train.Precision.FP64);
+    assertTrue(md64.contains("trained at **fp64**") && md64.contains("u = 2⁻⁵³") && md64.contains("float64 rounding"),
+        md64);
+    assertTrue(checksRow(md64, "perm").startsWith("| perm | **holds**"), checksRow(md64, "perm"));
+    String md32 = Report.markdown("quick", "", List.of(section("perm", t)), machine, 1, 1);
+    assertEquals(md32, Report.markdown("quick", "", List.of(section("perm", t)), machine, 1, 1,
+        eqaug.train.Precision.FP32));
+    assertFalse(md32.contains("fp64") || md32.contains("2⁻⁵³"), md32);
+  }
+
   // ------------------------------------------------------------------ (i) instability
 
   @Test
