@@ -318,16 +318,22 @@ final class StabilityCommand implements Callable<Integer> {
         p.seconds());
   }
 
-  /** Lanczos vectors and the two float64 networks must fit the heap; refused in one line before any training. */
+  /**
+   * Lanczos's m + 3 vectors, the 2K Ritz vectors, four for the point and the gradient-difference checks, the two
+   * float64 networks (buffers for a pass of up to {@link eqaug.hessian.AugmentedRisk#PASS_ROWS} rows) and the
+   * float32 training engine must fit the heap; refused in one line before any training.
+   */
   private static void checkMemory(Experiment exp, ParameterLayout layout, Protocol protocol, int steps, int k) {
     long vectors = steps + 3L + 2L * k + 4;
-    long bytes = vectors * layout.size() * 8L
-        + 2L * new Float64Network(exp.architecture(), 1).bufferDoubles() * 8L
-            * Math.max(1, Math.min(256, protocol.train().batch()));
+    int rows = Math.min(exp.data().size(), Math.max(1, eqaug.hessian.AugmentedRisk.PASS_ROWS / protocol.train().batch())
+        * protocol.train().batch());
+    long network = new Float64Network(exp.architecture(), rows).bufferDoubles() * 8L;
+    long bytes = vectors * layout.size() * 8L + 2 * network + 4L * layout.size() * 4L;
     long heap = MemoryBudget.heap();
     if (bytes > 0.8 * heap) {
-      throw new UsageException(String.format(Locale.ROOT, "the analysis needs about %s (%d vectors of %d doubles and "
-              + "the float64 network) but the heap is %s: lower --lanczos-steps or raise -Xmx through EQAUG_JAVA_OPTS",
+      throw new UsageException(String.format(Locale.ROOT, "the analysis needs about %s (%d vectors of %d doubles, the "
+              + "float64 networks and the trainer) but the heap is %s: lower --lanczos-steps or --eigenvalues, or "
+              + "raise the heap through EQAUG_JAVA_OPTS (e.g. -Xmx20g)",
           MemoryBudget.gib(bytes), vectors, layout.size(), MemoryBudget.gib(heap)));
     }
   }
