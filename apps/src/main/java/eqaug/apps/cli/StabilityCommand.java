@@ -84,6 +84,11 @@ final class StabilityCommand implements Callable<Integer> {
           "M = that many Haar draws, fixed per run."})
   String draws;
 
+  @Option(names = "--only-runs", paramLabel = "LIST",
+      description = {"Analyse only these runs of the --runs (comma-separated run numbers, e.g. the runs whose",
+          "AUGMENTED drift accelerates); each is the same run as in a study of all of them."})
+  String onlyRuns;
+
   @Option(names = "--density", paramLabel = "PROBES",
       description = {"Also estimate the spectral density of H^aug on E-perp by stochastic Lanczos quadrature with",
           "this many probes (each --lanczos-steps products): density.csv and a figure panel."})
@@ -141,6 +146,28 @@ final class StabilityCommand implements Callable<Integer> {
             + " (the protocol trains " + epochs + " epochs; raise --epochs to analyse later points)");
       }
       set.add(e);
+    }
+    return List.copyOf(set);
+  }
+
+  /** The runs of --only-runs (all of 0..runs-1 without it), distinct and ascending. */
+  static List<Integer> parseRuns(String text, int runs) {
+    if (text == null) {
+      return java.util.stream.IntStream.range(0, runs).boxed().toList();
+    }
+    TreeSet<Integer> set = new TreeSet<>();
+    for (String part : text.split(",", -1)) {
+      int r;
+      try {
+        r = Integer.parseInt(part.trim());
+      } catch (NumberFormatException e) {
+        throw new UsageException("--only-runs takes comma-separated run numbers, got '" + text + "'");
+      }
+      if (r < 0 || r >= runs) {
+        throw new UsageException("--only-runs " + text + ": run " + r + " is outside 0.." + (runs - 1)
+            + " (--runs is " + runs + ")");
+      }
+      set.add(r);
     }
     return List.copyOf(set);
   }
@@ -207,6 +234,7 @@ final class StabilityCommand implements Callable<Integer> {
       throw new UsageException("--density takes 0 to 10000 probes and --trace 0 to 100000, got "
           + (density < 0 || density > 10_000 ? "--density " + density : "--trace " + trace));
     }
+    List<Integer> selectedRuns = parseRuns(onlyRuns, protocol.runs());
     ResultsFolder.refuseUnusable(options.out, "--out");
     Experiment exp = cmd.create(protocol);
     protocol = ExperimentCommand.fitToData(protocol, exp, options);
@@ -222,15 +250,16 @@ final class StabilityCommand implements Callable<Integer> {
     int elements = drawCount == 0 ? (int) exp.architecture().group().order() : drawCount;
     long hvpMflop = Math.max(1, Math.round(2.5 * ExperimentRunner.passMflop(exp, true)));
     long perPoint = (long) (mm + 2 * kk) * (elements + 1) + ((long) density * mm + trace) * elements;
-    long work = protocol.runs() * (protocol.train().epochs() * ExperimentRunner.passMflop(exp, true)
-        + ExperimentRunner.passMflop(exp, false)) + protocol.runs() * epochs.size() * perPoint * hvpMflop;
+    long work = selectedRuns.size() * (protocol.train().epochs() * ExperimentRunner.passMflop(exp, true)
+        + ExperimentRunner.passMflop(exp, false)) + selectedRuns.size() * epochs.size() * perPoint * hvpMflop;
     String average = drawCount == 0 ? "exact average over all " + elements + " elements of "
         + exp.architecture().group().name() : drawCount + " Haar draws of " + exp.architecture().group().name()
         + " (fixed per run)";
     out.printf(Locale.ROOT, "%s — stability of E%n  EQUIVARIANT training: %d run%s, %d epochs, lr %g, batch %d, %d "
-            + "samples, seed %d; analysed at epochs %s: %d eigenvalues at each end, %d Lanczos steps, H^aug = %s%n",
+            + "samples, seed %d, %s; analysed at epochs %s: %d eigenvalues at each end, %d Lanczos steps, H^aug = %s%n",
         exp.title(), protocol.runs(), protocol.runs() == 1 ? "" : "s", protocol.train().epochs(),
-        protocol.train().lr(), protocol.train().batch(), exp.data().size(), protocol.seed(), epochs, kk, mm, average);
+        protocol.train().lr(), protocol.train().batch(), exp.data().size(), protocol.seed(),
+        options.precision().label(), epochs, kk, mm, average);
     if (init != null) {
       out.println("  every run starts from --init " + init.path() + " (||A0|| = " + init.norm() + ")");
       if (init.warning() != null) {
@@ -244,6 +273,8 @@ final class StabilityCommand implements Callable<Integer> {
       Recorder rec = new Recorder(folder, exp, protocol, epochs, kk, mm, average, started, layout, t0);
       rec.analysisDensity = density;
       rec.init = init;
+      rec.selectedRuns = selectedRuns;
+      rec.precision = options.precision();
       rec.analysisTrace = trace;
       rec.writeConfig("running");
       try (Progress progress = new Progress("stability " + experiment, Math.max(1, work), System.err, options.quiet)) {
@@ -253,7 +284,8 @@ final class StabilityCommand implements Callable<Integer> {
         RandomStreams streams = study.streams();
         final Protocol p = protocol;
         try {
-          study.run(new Study.Execution(backend, threads, 1), new StudyListener() {
+          List<Study.PartId> parts = selectedRuns.stream().map(r -> new Study.PartId(r, Strategy.EQUIVARIANT)).toList();
+          study.run(new Study.Execution(backend, threads, 1, options.precision()), new StudyListener() {
             @Override
             public void pass(int run, Strategy s, boolean withGradient) {
               progress.step(ExperimentRunner.passMflop(exp, withGradient));
@@ -290,7 +322,7 @@ final class StabilityCommand implements Callable<Integer> {
               progress.message("");
               printPoint(out, sp, p);
             }
-          });
+          }, null, parts);
         } catch (RuntimeException | Error e) {
           rec.writeConfig("failed: " + Main.describeFailure(e));
           if (rec.points.isEmpty()) {
@@ -352,9 +384,11 @@ final class StabilityCommand implements Callable<Integer> {
     final long t0;
     final List<StabilityPoint> points = new ArrayList<>();
     final List<String> diverged = new ArrayList<>();
+    List<Integer> selectedRuns = List.of();
     int analysisDensity;
     int analysisTrace;
     InitFile init;
+    eqaug.train.Precision precision = eqaug.train.Precision.FP32;
     EpochRecord lastRecord;
 
     Recorder(ResultsFolder folder, Experiment exp, Protocol protocol, List<Integer> at, int k, int steps,
@@ -387,7 +421,7 @@ final class StabilityCommand implements Callable<Integer> {
     String report() {
       StabilityReport.Setup s = new StabilityReport.Setup(exp.name(), exp.title(), protocol.runs(),
           protocol.train().epochs(), protocol.train().lr(), protocol.train().batch(), exp.data().size(),
-          protocol.seed(), "fp32", at, k, steps, average, layout.linearSize(), layout.equivariantDim(),
+          protocol.seed(), precision.label(), at, k, steps, average, layout.linearSize(), layout.equivariantDim(),
           (System.nanoTime() - t0) / 1e9);
       StringBuilder md = new StringBuilder("# eqaug stability: ").append(exp.title()).append("\n\n");
       md.append(StabilityReport.markdown(s, points));
@@ -406,6 +440,7 @@ final class StabilityCommand implements Callable<Integer> {
       m.put("started", started);
       Map<String, Object> params = new LinkedHashMap<>();
       params.put("runs", protocol.runs());
+      params.put("analysed_runs", selectedRuns);
       params.put("epochs", protocol.train().epochs());
       params.put("lr", protocol.train().lr());
       params.put("batch", protocol.train().batch());
@@ -426,7 +461,7 @@ final class StabilityCommand implements Callable<Integer> {
       a.put("trace_probes", analysisTrace);
       a.put("points_done", points.size());
       m.put("analysis", a);
-      m.put("numerics", ConfigJson.numerics("cpu"));
+      m.put("numerics", ConfigJson.numerics("cpu", precision));
       m.put("versions", RunInfo.describe());
       m.put("data", exp.dataStats());
       Map<String, Object> timing = new LinkedHashMap<>();

@@ -126,6 +126,18 @@ class StabilityCommandTest {
   }
 
   @Test
+  void onlyRunsAnalysesJustThoseRuns() throws IOException {
+    Path out = tmp.resolve("only");
+    CliTest.Result r = CliTest.run("stability", "perm", "--samples", "20", "--epochs", "1", "--runs", "3",
+        "--only-runs", "2", "--at", "0", "--lanczos-steps", "2", "--eigenvalues", "1", "--draws", "1", "--threads",
+        "1", "-q", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    List<String> points = Files.readAllLines(out.resolve("points.csv"));
+    assertEquals(2, points.size());
+    assertTrue(points.get(1).startsWith("2,0,"), points.get(1));
+  }
+
+  @Test
   void badInputIsOneLineAndLeavesNothing() {
     Path out = tmp.resolve("bad");
     String o = out.toString();
@@ -144,6 +156,8 @@ class StabilityCommandTest {
     assertOneLineError(CliTest.run("stability", "perm", "--init", tmp.resolve("missing.npz").toString(), "--out", o),
         "missing.npz");
     assertOneLineError(CliTest.run("stability", "perm", "--density", "-1", "--out", o), "--density");
+    assertOneLineError(CliTest.run("stability", "perm", "--runs", "2", "--only-runs", "2", "--out", o), "outside 0..1");
+    assertOneLineError(CliTest.run("stability", "perm", "--only-runs", "a", "--out", o), "--only-runs");
     assertNothingLeft(out);
   }
 }
