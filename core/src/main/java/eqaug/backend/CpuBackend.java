@@ -57,12 +57,13 @@ public final class CpuBackend implements Backend {
     if (precision == Precision.FP32) {
       return open(arch, data, cfg, threads);
     }
-    // The float64 engine is single-threaded, so its numbers cannot depend on threads.
-    Float64Trainer trainer = new Float64Trainer(arch, data, cfg);
+    // The double kernels fix their summation order, so the numbers do not depend on threads or vector width.
+    eqaug.kernel.DoubleKernels kernels = eqaug.kernel.DoubleKernels.create(threads);
+    Float64Trainer trainer = new Float64Trainer(arch, data, cfg, kernels);
     return new TrainingEngine() {
       @Override
       public String describe() {
-        return "cpu: float64 (scalar, 1 thread)";
+        return "cpu: float64 (double kernels, " + threads + " thread" + (threads == 1 ? "" : "s") + ")";
       }
 
       @Override
@@ -71,7 +72,9 @@ public final class CpuBackend implements Backend {
       }
 
       @Override
-      public void close() {}
+      public void close() {
+        kernels.close();
+      }
     };
   }
 

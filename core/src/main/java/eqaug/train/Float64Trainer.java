@@ -59,6 +59,14 @@ public final class Float64Trainer implements Engine {
   private double accuracy = Double.NaN;
 
   public Float64Trainer(Architecture arch, Dataset data, TrainConfig cfg) {
+    this(arch, data, cfg, null);
+  }
+
+  /**
+   * On the given double kernels (e.g. {@code DoubleKernels.create(threads)}, which the caller closes); null: one
+   * thread. The numbers are the same bits for any kernels and threads.
+   */
+  public Float64Trainer(Architecture arch, Dataset data, TrainConfig cfg, eqaug.kernel.DoubleKernels kernels) {
     this.arch = arch;
     this.data = data;
     this.cfg = cfg;
@@ -70,7 +78,7 @@ public final class Float64Trainer implements Engine {
           + " and " + outSpace.dim());
     }
     int maxRows = Trainer.rowsPerStep(cfg, data.size());
-    this.net = new Float64Network(arch, maxRows);
+    this.net = kernels == null ? new Float64Network(arch, maxRows) : new Float64Network(arch, maxRows, kernels);
     this.layout = net.layout();
     this.pi = new EquivariantProjection(layout);
     this.stepRows = Math.max(1, maxRows / cfg.batch()) * cfg.batch();

@@ -94,9 +94,6 @@ public final class ExperimentSession {
     if (init != null) {
       out.printf("  every run starts from %s (||A0|| = %.4g, ||A0_E⊥|| = %.3g)%n", init.path(), init.norm(), init.distE());
     }
-    if (options.precision() != eqaug.train.Precision.FP32) {
-      out.printf("  at %s: the float64 engine computes on one thread%n", options.precision().label());
-    }
     if (prior == null) {
       // A resumed folder keeps its config (timings, divergences) until the runner rewrites it with them.
       write(folder, "config.json", config(exp, protocol, null, "running", started, resumed, shard));
