@@ -4,7 +4,7 @@ package eqaug.hessian;
 public interface SymmetricOperator {
   int dim();
 
-  /** out = M v (out overwritten; v unchanged; out and v are distinct arrays). */
+  /** out = M v (out overwritten; v unchanged; out and v are distinct arrays); called from one thread at a time. */
   void apply(double[] v, double[] out);
 
   /** An orthogonal projector Pi, applied in place: v = Pi v. */
