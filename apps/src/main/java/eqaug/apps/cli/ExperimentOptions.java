@@ -44,7 +44,7 @@ final class ExperimentOptions {
 
   @Option(names = "--precision", paramLabel = "fp32|fp64",
       description = {"Floating point of training (default: ${DEFAULT-VALUE}); fp64 trains in double on --device cpu",
-          "(one thread, many times slower; docs/stability.md), recorded in config.json as numerics.precision."})
+          "(about twice the time of fp32; docs/stability.md), recorded in config.json as numerics.precision."})
   String precision = "fp32";
 
   @Option(names = "--parallel-runs", paramLabel = "N",

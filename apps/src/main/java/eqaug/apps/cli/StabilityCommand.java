@@ -45,21 +45,25 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "stability", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Is E stable under augmented training? (paper §4.2) Trains EQUIVARIANT (the augmented flow restricted to E,",
-        "Proposition 1) and, at A^0 and the epochs of --at, computes the extreme eigenvalues of the augmented risk's",
-        "Hessian on E-perp and on E (float64, exact Hessian-vector products, Lanczos), with residual bounds, the",
-        "verdict per point and where the least stable direction lives.",
-        "Quick defaults (a few minutes on 2 cores): perm = " + StabilityCommand.PERM_QUICK + ";",
-        "  trans = " + StabilityCommand.TRANS_QUICK + ";",
-        "  rot = " + StabilityCommand.ROT_QUICK + ".",
-        "--scale paper: the paper's network, data size and training protocol (perm: 10 runs, --at 0,20,50,",
-        "  K 3, 40 steps, 10 draws; trans and rot: see docs/stability.md for what fits).",
-        "Options of the experiment commands not listed apply as there (--runs, --epochs, --lr, --batch, --samples,",
-        "--seed, --out, --threads, -q)."})
+        "Is E stable under augmented training? (paper §4.2) Trains EQUIVARIANT (the",
+        "augmented flow restricted to E, Proposition 1) and, at A^0 and the epochs of",
+        "--at, computes the extreme eigenvalues of the augmented risk's Hessian on",
+        "E-perp and on E (float64, exact Hessian-vector products, Lanczos) with",
+        "residual bounds, the verdict per point and where the least stable",
+        "direction lives.",
+        "Quick defaults (a few minutes on 2 cores):",
+        "  perm  = " + StabilityCommand.PERM_QUICK,
+        "  trans = " + StabilityCommand.TRANS_QUICK,
+        "  rot   = " + StabilityCommand.ROT_QUICK,
+        "--scale paper: the paper's network, data and training protocol (perm: 10",
+        "runs, --at 0,20,50, K 3, 40 steps, 10 draws; trans and rot: 1 run, 250",
+        "samples, --at 0,50; see docs/stability.md for what fits in memory).",
+        "Shared with the experiment commands; refused here: --naug, --device other",
+        "than cpu, --resume, --shard, --list-units, --parallel-runs, --save-params."})
 final class StabilityCommand implements Callable<Integer> {
-  static final String PERM_QUICK = "1 run, 20 epochs, 1000 graphs, --at 0,20, K 2, 20 Lanczos steps, 4 Haar draws";
-  static final String TRANS_QUICK = "1 run, 5 epochs, the first 100 images, --at 0,5, K 1, 8 steps, 2 Haar draws";
-  static final String ROT_QUICK = "1 run, 5 epochs, 25 images, --at 0,5, K 1, 8 steps, all 4 elements of C4";
+  static final String PERM_QUICK = "1 run, 20 epochs, 1000 graphs, --at 0,20, K 2, 20 steps, 4 draws";
+  static final String TRANS_QUICK = "1 run, 5 epochs, 100 digits, --at 0,5, K 1, 8 steps, 2 draws";
+  static final String ROT_QUICK = "1 run, 5 epochs, 25 images, --at 0,5, K 1, 8 steps, all of C4";
   /** The largest group whose every element --draws all averages over. */
   static final long MAX_EXACT = 5000;
 
