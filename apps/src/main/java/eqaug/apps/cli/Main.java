@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
         SlurmCommand.class, BenchCommand.class,
         DevicesCommand.class},
     footer = {"", "Main job: eqaug reproduce   (all three experiments, Figure 1 and report.md; quick scale ~5 min)",
-        "Quick look: eqaug perm      (Experiment 1 alone, under a minute)"})
+        "Quick look: eqaug perm      (Experiment 1 alone, under a minute)",
+        "Is E stable? eqaug stability perm   (Hessian spectra on E-perp and E, a few minutes)"})
 public final class Main implements Runnable {
   /** Exit code for bad input: an unknown option, a bad value, an unusable file or folder. */
   static final int USAGE = 2;
