@@ -130,28 +130,9 @@ final class StabilityCommand implements Callable<Integer> {
     };
   }
 
-  /** The epochs of --at: distinct, ascending, each within 0..epochs. */
+  /** The epochs of --at: distinct, ascending, each within 0..epochs ('last' = epochs). */
   static List<Integer> parseAt(String text, int epochs) {
-    TreeSet<Integer> set = new TreeSet<>();
-    for (String part : text.split(",", -1)) {
-      String p = part.trim();
-      int e;
-      if (p.equals("last")) {
-        e = epochs;
-      } else {
-        try {
-          e = Integer.parseInt(p);
-        } catch (NumberFormatException ex) {
-          throw new UsageException("--at takes comma-separated epochs (0 = A^0, or 'last'), got '" + text + "'");
-        }
-      }
-      if (e < 0 || e > epochs) {
-        throw new UsageException("--at " + text + ": epoch " + e + " is outside 0.." + epochs
-            + " (the protocol trains " + epochs + " epochs; raise --epochs to analyse later points)");
-      }
-      set.add(e);
-    }
-    return List.copyOf(set);
+    return List.copyOf(eqaug.apps.results.SavedParameters.parseEpochs("--at", text, epochs));
   }
 
   /** The runs of --only-runs (all of 0..runs-1 without it), distinct and ascending. */

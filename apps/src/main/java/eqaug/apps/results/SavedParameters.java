@@ -58,9 +58,14 @@ public final class SavedParameters {
    * ascending order without repeats.
    */
   public static SortedSet<Integer> parseEpochs(String spec, int epochs) {
+    return parseEpochs("--save-params", spec, epochs);
+  }
+
+  /** A comma-separated list of epochs given to {@code option}: each 0..epochs or 'last', duplicates dropped. */
+  public static SortedSet<Integer> parseEpochs(String option, String spec, int epochs) {
     SortedSet<Integer> out = new TreeSet<>();
     if (spec.isBlank()) {
-      throw new UsageException("--save-params needs a comma-separated list of epochs (0 = A0, or 'last')");
+      throw new UsageException(option + " needs a comma-separated list of epochs (0 = A0, or 'last')");
     }
     for (String part : spec.split(",", -1)) {
       String t = part.strip();
@@ -71,10 +76,10 @@ public final class SavedParameters {
         try {
           e = Integer.parseInt(t);
         } catch (NumberFormatException x) {
-          throw new UsageException("--save-params: '" + t + "' is not an epoch (an integer 0.." + epochs + ", or 'last')");
+          throw new UsageException(option + ": '" + t + "' is not an epoch (an integer 0.." + epochs + ", or 'last')");
         }
         if (e < 0 || e > epochs) {
-          throw new UsageException("--save-params: epoch " + e + " is outside 0.." + epochs + " (--epochs " + epochs + ")");
+          throw new UsageException(option + ": epoch " + e + " is outside 0.." + epochs + " (--epochs " + epochs + ")");
         }
       }
       out.add(e);
