@@ -12,6 +12,6 @@ public record Protocol(int runs, int samples, TrainConfig train, long seed) {
 
   /** The same protocol with another mini-batch size. */
   public Protocol withBatch(int batch) {
-    return new Protocol(runs, samples, new TrainConfig(train.epochs(), train.lr(), batch, train.naug()), seed);
+    return new Protocol(runs, samples, train.withBatch(batch), seed);
   }
 }
