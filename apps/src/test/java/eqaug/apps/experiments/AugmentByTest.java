@@ -177,7 +177,7 @@ class AugmentByTest {
     Augmentation all = AugmentBy.parse("(0 1),(0 1 2 3 4 5)", PERM6);
     assertEquals("Haar on <(0 1), (0 1 2 3 4 5)> (all of S_6, order 720)", all.description());
     assertEquals(new HashSet<>(g.elements()), support(all, g));
-    // Within the clusters: swapping the two clusters' node sets {0,1,2} and {3,4,5}.
+    // Three disjoint transpositions (clusters are drawn afresh per graph, so no node set is special).
     assertEquals("Haar on <(0 3)(1 4)(2 5)> (C2, order 2)", AugmentBy.parse("(0 3)(1 4)(2 5)", PERM6).description());
 
     Augmentation w = AugmentBy.parse("e:1,(0 1):1,(0 1 2):2", PERM6);
