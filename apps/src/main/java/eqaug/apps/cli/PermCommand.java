@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
     description = {
         "Experiment 1 (App. C.1): permutation-invariant graph classification.",
         "1000 block Erdős–Rényi graphs on 10 nodes, label = connected; S_10 acts on adjacency matrices.",
-        "--nodes N (even, 4 to 10) makes graphs of two clusters of N/2 nodes, so that S_N is small enough",
-        "to enumerate (S_6: 720 elements).",
+        "--nodes N (even, 4 to 10) makes graphs of two clusters of N/2 nodes, so that S_N is small enough"
+            + " to enumerate (S_6: 720 elements).",
         "Scales: quick (default) = " + PermCommand.QUICK + ";",
         "        paper = 30 runs, 50 epochs, N_aug 25, lr 1e-5, batch 200."})
 final class PermCommand extends ExperimentCommand {
