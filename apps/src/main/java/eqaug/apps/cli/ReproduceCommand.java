@@ -60,6 +60,10 @@ final class ReproduceCommand implements Callable<Integer> {
     for (ExperimentCommand c : commands) {
       protocols.add(ExperimentCommand.protocol(c.defaults(options.scale), options));
     }
+    if (options.augmentBy != null) {
+      throw new UsageException("--augment-by does not apply to reproduce (its three experiments have three groups); "
+          + "use it with perm, trans or rot");
+    }
     if (options.init != null) {
       throw new UsageException("--init does not apply to reproduce (its three experiments have three networks); "
           + "use it with perm, trans or rot");
@@ -94,7 +98,6 @@ final class ReproduceCommand implements Callable<Integer> {
     for (int i = 0; i < commands.size(); i++) {
       experiments.add(commands.get(i).create(protocols.get(i)));
       protocols.set(i, ExperimentCommand.fitToData(protocols.get(i), experiments.get(i), options));
-      ExperimentCommand.refuseUnlistable(experiments.get(i), protocols.get(i));
       MemoryBudget.checkTraining(experiments.get(i), protocols.get(i), options.threads(), options.parallelRuns(),
           backend.name().equals("cpu"), options.precision());
     }
