@@ -16,9 +16,9 @@ import java.util.List;
  *
  * @param measured ||A_E-perp|| at each epoch 0..T
  * @param predicted the random walk's root-mean-square ||a_t|| at each epoch
- * @param rounding an estimate of the off-E part rounding alone leaves after t steps: u ||A^0|| sqrt(t) (a
- *     rounding error of up to u |A_ij| per entry and step, independent across steps); it is a lower estimate,
- *     since sub-ulp updates round the same way step after step
+ * @param rounding the size of the off-E part that storage rounding can leave after t steps when updates differ
+ *     within orbits: u ||A^0|| sqrt(t), a rounding error of up to u |A_ij| per entry and step, independent across
+ *     steps; an update exactly in E rounds an orbit's entries alike and leaves far less (docs/noise.md)
  */
 public record NoiseModel(double[] measured, double[] predicted, double[] rounding) {
   /** Between 1/BAND and BAND the drift is the noise's random walk: curvature not observable. */
