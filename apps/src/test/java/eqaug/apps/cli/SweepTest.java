@@ -263,6 +263,50 @@ class SweepTest {
   }
 
   @Test
+  void aPrecisionSweepTrainsEachPointAtItsPrecisionAndDrawsNoFigureForNoNumberSwept() throws IOException {
+    Path dir = tmp.resolve("precision");
+    CliTest.Result r = CliTest.run("sweep", "perm", "--runs", "1", "--epochs", "1", "--samples", "40", "--naug", "1",
+        "--precision", "fp32,fp64", "-q", "--out", dir.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals("", r.err(), "-q: no line per point");
+    List<String> metrics = new ArrayList<>();
+    for (String p : new String[] {"fp32", "fp64"}) {
+      Path point = dir.resolve("points/naug=1,precision=" + p);
+      Map<?, ?> cfg = (Map<?, ?>) Json.read(Files.readString(point.resolve("config.json")));
+      assertEquals(p, ((Map<?, ?>) cfg.get("numerics")).get("precision"));
+      metrics.add(Files.readString(point.resolve("metrics.csv")));
+    }
+    assertFalse(metrics.get(0).equals(metrics.get(1)), "fp64 rounds otherwise than fp32");
+    assertEquals("naug,precision,run,strategy,epoch,dist_E,dist_init,loss,accuracy,authors_dist_E",
+        Files.readAllLines(dir.resolve("sweep.csv")).get(0));
+    assertFalse(Files.exists(dir.resolve("figure.png")));
+    assertTrue(Files.readString(dir.resolve("report.md")).contains("No figure"));
+  }
+
+  @Test
+  void aPointThatFailsIsRecordedInSweepJsonAndTheFinishedPointsAreKept() throws IOException {
+    assertEquals(0, wholeRun.code(), wholeRun.err());
+    Path dir = tmp.resolve("broken");
+    copyTree(whole, dir);
+    // Point 3 left interrupted with a config.json its experiment command cannot read.
+    Path third = dir.resolve("points").resolve(NAMES.get(2));
+    Files.writeString(third.resolve("config.json"), "{ not json");
+    deleteTree(dir.resolve("points").resolve(NAMES.get(3)));
+    String first = Files.readString(dir.resolve("points").resolve(NAMES.get(0)).resolve("metrics.csv"));
+    CliTest.Result r = CliTest.run(with(SWEEP, "-q", "--out", dir.toString(), "--resume"));
+    EndToEndTest.assertOneLineError(r, "point 3/4 (" + NAMES.get(2) + "): --resume: cannot read");
+    Map<?, ?> json = (Map<?, ?>) Json.read(Files.readString(dir.resolve("sweep.json")));
+    assertTrue(String.valueOf(json.get("status")).startsWith("failed"), String.valueOf(json.get("status")));
+    List<?> points = (List<?>) json.get("points");
+    assertEquals(List.of("complete", "complete"), List.of(((Map<?, ?>) points.get(0)).get("status"),
+        ((Map<?, ?>) points.get(1)).get("status")));
+    assertTrue(String.valueOf(((Map<?, ?>) points.get(2)).get("status")).startsWith("failed: "));
+    assertEquals("not started", ((Map<?, ?>) points.get(3)).get("status"));
+    assertEquals(first, Files.readString(dir.resolve("points").resolve(NAMES.get(0)).resolve("metrics.csv")));
+    assertFalse(Files.exists(dir.resolve("points").resolve(NAMES.get(3))), "nothing after the failed point ran");
+  }
+
+  @Test
   void badListsAreRefusedInOneLineAndLeaveNoFolder() {
     String[] base = {"sweep", "perm", "--runs", "1", "--epochs", "1", "--samples", "40"};
     Object[][] cases = {
