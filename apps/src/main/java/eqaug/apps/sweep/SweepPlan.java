@@ -34,6 +34,12 @@ public final class SweepPlan {
     }
   }
 
+  /**
+   * Passed options a resumed sweep may change: they set how the work is spread, not what is computed (the
+   * experiment commands' own --resume does not compare them either).
+   */
+  static final Set<String> NOT_COMPARED = Set.of("--threads", "--parallel-runs");
+
   private final String experiment;
   private final Map<SweptOption, List<String>> swept;
   private final List<String> passArguments;
@@ -151,7 +157,7 @@ public final class SweepPlan {
 
   /**
    * How a sweep.json (read back) differs from this plan, in words naming the first option that differs; null
-   * when it is the same sweep.
+   * when it is the same sweep ({@link #NOT_COMPARED} options aside).
    */
   public String difference(Map<?, ?> stored) {
     if (!Objects.equals(stored.get("experiment"), experiment)) {
@@ -168,6 +174,7 @@ public final class SweepPlan {
     Map<?, ?> theirPass = stored.get("pass_through") instanceof Map<?, ?> m ? m : Map.of();
     Set<String> names = new LinkedHashSet<>(passThrough.keySet());
     theirPass.keySet().forEach(k -> names.add(String.valueOf(k)));
+    names.removeAll(NOT_COMPARED);
     for (String n : names) {
       String here = passThrough.get(n);
       String there = theirPass.containsKey(n) ? String.valueOf(theirPass.get(n)) : null;

@@ -341,6 +341,23 @@ class SweepTest {
     EndToEndTest.assertOneLineError(CliTest.run("sweep", "perm", "--naug", "1,2", "--resume"), "--resume needs --out DIR");
   }
 
+  /** A point's experiment command runs inside the sweep: only the sweep's hint (resume the sweep) is registered. */
+  @Test
+  void onlyTheOutermostCommandRegistersAResumeHint() {
+    java.io.PrintStream err = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+    try (ResumeHint outer = new ResumeHint(tmp, "eqaug sweep", err)) {
+      try (ResumeHint inner = new ResumeHint(tmp.resolve("points/p"), "eqaug perm", err)) {
+        assertTrue(outer.hook != null && inner.hook == null);
+      }
+      try (ResumeHint again = new ResumeHint(tmp.resolve("points/q"), "eqaug perm", err)) {
+        assertTrue(again.hook == null, "still inside the sweep");
+      }
+    }
+    try (ResumeHint alone = new ResumeHint(tmp, "eqaug perm", err)) {
+      assertTrue(alone.hook != null, "a command on its own registers its hint");
+    }
+  }
+
   @Test
   void helpFitsEightyColumnsAndGivesAnExample() {
     CliTest.Result r = CliTest.run("sweep", "--help");

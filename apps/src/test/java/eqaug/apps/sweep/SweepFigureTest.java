@@ -89,6 +89,10 @@ class SweepFigureTest {
     SweepPlan other = new SweepPlan("rot", new EnumMap<>(Map.of(SweptOption.NAUG, "1,2", SweptOption.PENALTY, "0,1")),
         List.of("--runs", "2", "--paired"), Map.of("--runs", "2", "--paired", "true"));
     assertEquals("--paired is given here but not given there", other.difference(same));
+    // --threads decides how the work is spread, not what is computed: a resume may change it.
+    SweepPlan threads = new SweepPlan("rot", new EnumMap<>(Map.of(SweptOption.NAUG, "1,2", SweptOption.PENALTY, "0,1")),
+        List.of("--runs", "2", "--threads", "4"), Map.of("--runs", "2", "--threads", "4"));
+    assertNull(threads.difference(same));
     SweepPlan fewer = plan(SweptOption.NAUG, "1,2");
     assertEquals("--penalty is not given here but 0,1 there", fewer.difference(same));
   }
