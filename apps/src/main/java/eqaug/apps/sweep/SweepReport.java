@@ -85,8 +85,8 @@ public final class SweepReport {
 
   /**
    * For --naug with a numeric value and another value: AUGMENTED's mean against 1/√N_aug from the smallest N_aug.
-   * The sampled augmented gradient's part off E is a mean of N_aug independent draws, so its size, and the drift it
-   * drives while curvature is negligible, scales as 1/√N_aug.
+   * The sampled augmented gradient's part off E is a mean of N_aug independent draws, so its size, and the drift
+   * it drives through the dynamics linearised across E (linear in the noise), scale as 1/√N_aug.
    */
   private static void noiseModel(StringBuilder sb, SweepPlan plan, SweepResults results, long groupOrder) {
     List<String> naug = plan.swept().get(SweptOption.NAUG);
@@ -94,10 +94,12 @@ public final class SweepReport {
       return;
     }
     sb.append("## AUGMENTED against the sampling-noise model\n\n");
-    sb.append("With N_aug random group elements per step, the off-E part of the augmented gradient is a mean of N_aug "
-        + "draws, so the drift it drives scales as 1/√N_aug while the curvature across E is negligible. Measured / "
-        + "predicted near 1 at every N_aug: the drift is the sampling noise; well above 1 at large N_aug or at `all` "
-        + "(no sampling noise): something else (rounding, instability) dominates there.\n\n");
+    sb.append("The off-E part ξ of AUGMENTED's gradient averages N_aug independent group draws per mini-batch, so "
+        + "its covariance is that of one draw over N_aug. The dynamics linearised across E, "
+        + "a⊥ ← (1 − τH⊥) a⊥ − τ ξ, are linear in ξ, so whatever the curvature H⊥ the drift they drive scales as "
+        + "1/√N_aug. Measured / predicted near 1 at every N_aug: the drift is the sampling noise (propagated by those "
+        + "dynamics). Well above 1 at large N_aug, or a drift at `all` (no sampling noise): a cause that does not "
+        + "average out with N_aug (rounding, or growth beyond the linear regime) dominates there.\n\n");
     for (Map.Entry<String, List<SweepPlan.Point>> group : SweepFigure.groups(plan, SweptOption.NAUG).entrySet()) {
       double n0 = Double.POSITIVE_INFINITY;
       double y0 = Double.NaN;
