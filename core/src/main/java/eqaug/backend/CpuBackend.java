@@ -61,6 +61,17 @@ public final class CpuBackend implements Backend {
     eqaug.kernel.DoubleKernels kernels = eqaug.kernel.DoubleKernels.create(threads);
     Float64Trainer trainer = new Float64Trainer(arch, data, cfg, kernels);
     return new TrainingEngine() {
+      private Float64Trainer twin;
+
+      @Override
+      public RunOutcome trainPaired(int run, Strategy strategy, float[] a0, float[] twinA0, RandomGenerator augRng,
+          TrainingListener listener) {
+        if (twin == null) {
+          twin = new Float64Trainer(arch, data, cfg, kernels);
+        }
+        return trainer.runPaired(run, strategy, a0, twin, twinA0, augRng, listener);
+      }
+
       @Override
       public String describe() {
         return "cpu: float64 (double kernels, " + threads + " thread" + (threads == 1 ? "" : "s") + ")";
@@ -85,6 +96,18 @@ public final class CpuBackend implements Backend {
     // The CPU engine runs core's one §5 loop.
     Trainer trainer = new Trainer(net, data, cfg);
     return new TrainingEngine() {
+      private Trainer twin;
+
+      @Override
+      public RunOutcome trainPaired(int run, Strategy strategy, float[] a0, float[] twinA0, RandomGenerator augRng,
+          TrainingListener listener) {
+        if (twin == null) {
+          // Its own network (activations, scratch); the kernels' threads are shared, the two step in turn.
+          twin = new Trainer(new Network(arch, kernels, Trainer.rowsPerStep(cfg, data.size())), data, cfg);
+        }
+        return trainer.runPaired(run, strategy, a0, twin, twinA0, augRng, listener);
+      }
+
       @Override
       public String describe() {
         return "cpu: " + kernels.name();

@@ -157,6 +157,30 @@ public final class OrbitTable {
   }
 
   /**
+   * dst += coeff * (A - Pi_E A) for the weight matrix A at {@code off} (dst at the same offset): the gradient
+   * coeff * Pi_E-perp A of the penalty coeff/2 ||Pi_E-perp A||^2, orbit means taken in double as in {@link #project}.
+   */
+  public void addComplement(float[] w, int off, double coeff, float[] dst) {
+    double[] sums = new double[orbitCount];
+    double[] means = new double[orbitCount];
+    forEachBlock((rowBase, colBase) -> {
+      orbitSums(w, off, rowBase, colBase, sums);
+      for (int o = 0; o < orbitCount; o++) {
+        means[o] = sums[o] / orbitSize[o];
+      }
+      int dIn = in.positions();
+      int cols = in.dim();
+      for (int a = 0; a < out.positions(); a++) {
+        int row = off + (rowBase + a) * cols + colBase;
+        int pairRow = a * dIn;
+        for (int b = 0; b < dIn; b++) {
+          dst[row + b] += (float) (coeff * (w[row + b] - means[orbitOf[pairRow + b]]));
+        }
+      }
+    });
+  }
+
+  /**
    * rho-bar(g) A for the weight matrix at {@code off}, written to {@code dst} at {@code dstOff}:
    * (rho-bar(g) A)[p][q] = A[src_out(p)][src_in(q)] with src the gather maps of g.
    */

@@ -6,6 +6,7 @@ import eqaug.data.Dataset;
 import eqaug.nn.Architecture;
 import eqaug.nn.ParameterLayout;
 import eqaug.train.Initializer;
+import eqaug.train.Perturbation;
 import eqaug.train.Precision;
 import eqaug.train.RandomStreams;
 import eqaug.train.Strategy;
@@ -26,7 +27,7 @@ import java.util.List;
  * }</pre>
  */
 public record Study(Architecture architecture, Dataset data, TrainConfig train, int runs, long seed,
-    List<Strategy> strategies, StartPoint start) {
+    List<Strategy> strategies, StartPoint start, Perturbation perturbation) {
   /** The paper's three strategies, in the order their parts are committed within a run. */
   public static final List<Strategy> ALL_STRATEGIES =
       List.of(Strategy.NOMINAL, Strategy.AUGMENTED, Strategy.EQUIVARIANT);
@@ -64,12 +65,20 @@ public record Study(Architecture architecture, Dataset data, TrainConfig train, 
   /** Each run from its A^0 drawn from the seed's init stream (§5). */
   public Study(Architecture architecture, Dataset data, TrainConfig train, int runs, long seed,
       List<Strategy> strategies) {
-    this(architecture, data, train, runs, seed, strategies, null);
+    this(architecture, data, train, runs, seed, strategies, null, null);
   }
 
   /** The same study with every run starting from {@code start}'s A^0 (null: the seed's draw again). */
   public Study withStart(StartPoint start) {
-    return new Study(architecture, data, train, runs, seed, strategies, start);
+    return new Study(architecture, data, train, runs, seed, strategies, start, perturbation);
+  }
+
+  /**
+   * The same study with every run starting from A^0 + ε u instead (u from the run's perturbation stream, the same
+   * for every strategy); with {@code paired}, each part also trains the unperturbed A^0 in lockstep (null: none).
+   */
+  public Study withPerturbation(Perturbation perturbation) {
+    return new Study(architecture, data, train, runs, seed, strategies, start, perturbation);
   }
 
   /**
@@ -130,8 +139,23 @@ public record Study(Architecture architecture, Dataset data, TrainConfig train, 
     return new RandomStreams(seed);
   }
 
-  /** Run r's A^0: the given start point's (a copy), else drawn from the seed's init stream. */
+  /** Run r's A^0: the unperturbed start, moved by ε u when the study is perturbed. */
   public float[] initialParameters(int run) {
+    float[] a0 = unperturbedParameters(run);
+    if (perturbation == null) {
+      return a0;
+    }
+    ParameterLayout layout = ParameterLayout.of(architecture);
+    return perturbation.apply(a0, Perturbation.direction(layout, streams().perturb(run)));
+  }
+
+  /** Whether each part also trains the unperturbed start in lockstep (common random numbers). */
+  public boolean paired() {
+    return perturbation != null && perturbation.paired();
+  }
+
+  /** Run r's A^0 before any perturbation: the given start point's (a copy), else drawn from the seed's init stream. */
+  public float[] unperturbedParameters(int run) {
     ParameterLayout layout = ParameterLayout.of(architecture);
     if (start == null) {
       return Initializer.initialParameters(layout, streams().init(run));

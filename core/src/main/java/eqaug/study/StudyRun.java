@@ -244,7 +244,9 @@ final class StudyRun {
         listener.parameters(run, s, epoch, a);
       }
     };
-    RunOutcome outcome = e.train(run, s, a0, streams.augment(run), perPart);
+    RunOutcome outcome = study.paired()
+        ? e.trainPaired(run, s, a0, study.unperturbedParameters(run), streams.augment(run), perPart)
+        : e.train(run, s, a0, streams.augment(run), perPart);
     StudyResults.Part p = new StudyResults.Part(run, s, records, outcome);
     listener.partFinished(p);
     return p;

@@ -34,6 +34,15 @@ public interface Engine {
    */
   void augmentedPasses(int[] draws, int codeLength, int passes, float weight, Runnable afterPass);
 
+  /**
+   * Per linear layer, ||Pi_E-perp grad_k||^2 = ||grad_k - Pi_E grad_k||^2 of the gradient as it is now: the
+   * E-perp part that the step will move A by (the sampling noise of AUGMENTED's gradient, docs/noise.md).
+   */
+  double[] gradientDistESquared();
+
+  /** grad += γ Pi_E-perp A on the linear layers: the gradient of the penalty γ/2 ||Pi_E-perp A||^2. */
+  void addPenaltyGradient(double gamma);
+
   /** grad := Pi_E grad on the linear layers (the EQUIVARIANT strategy, Lemma 3). */
   void projectGradient();
 

@@ -120,6 +120,12 @@ public final class Float64Trainer implements Engine {
   public RunOutcome run(int run, Strategy strategy, float[] initial, RandomGenerator augRng, TrainingListener listener) {
     return loop.run(run, strategy, initial, augRng, listener);
   }
+  /** {@link TrainingLoop#runPaired}: this engine trains from a0, {@code twin} from twinA0, with the same draws. */
+  public RunOutcome runPaired(int run, Strategy strategy, float[] a0, Engine twin, float[] twinA0,
+      RandomGenerator augRng, TrainingListener listener) {
+    return loop.runPaired(run, strategy, a0, twin, twinA0, augRng, listener);
+  }
+
 
   @Override
   public Architecture architecture() {
@@ -260,6 +266,25 @@ public final class Float64Trainer implements Engine {
   }
 
   @Override
+  public double[] gradientDistESquared() {
+    List<ParameterLayout.LayerView> views = layout.layers();
+    double[] d = new double[views.size()];
+    for (int l = 0; l < d.length; l++) {
+      d[l] = distanceSquaredToE(grad, l, views.get(l));
+    }
+    return d;
+  }
+
+  @Override
+  public void addPenaltyGradient(double gamma) {
+    double[] perp = a.clone();
+    pi.ontoComplement(perp);
+    for (int i = 0; i < layout.linearSize(); i++) {
+      grad[i] += gamma * perp[i];
+    }
+  }
+
+  @Override
   public void step(float lr) {
     // The loop's (float) lr stands for the protocol's lr (class comment).
     double tau = lr == (float) cfg.lr() ? cfg.lr() : lr;
@@ -281,17 +306,17 @@ public final class Float64Trainer implements Engine {
         di += d * d;
       }
       distInit[l] = di;
-      distE[l] = distanceSquaredToE(l, v);
+      distE[l] = distanceSquaredToE(a, l, v);
     }
     return new Measurement(loss, accuracy, distInit, distE);
   }
 
   /**
-   * ||A_k - Pi_E A_k||^2 of layer k: per channel pair and orbit, the squared deviations from the orbit mean,
+   * ||A_k - Pi_E A_k||^2 of layer k of a (A, or the gradient): per channel pair and orbit, the squared deviations from the orbit mean,
    * taken relative to the orbit's first entry r (mean(A - r) = mean(A) - r), so that an orbit of equal entries
    * gives exactly 0, as the float measurement does, instead of the rounding of its mean.
    */
-  private double distanceSquaredToE(int l, ParameterLayout.LayerView v) {
+  private double distanceSquaredToE(double[] a, int l, ParameterLayout.LayerView v) {
     OrbitTable t = v.orbits();
     int dIn = t.in().positions();
     int dOut = t.out().positions();

@@ -18,6 +18,7 @@ public record RandomStreams(long seed) {
   private static final long INIT = 0x696e6974L;
   private static final long AUGMENT = 0x61756720L;
   private static final long HESSIAN = 0x68657373L;
+  private static final long PERTURB = 0x70657274L;
 
   /** The data set (shared by all runs). */
   public SplitMix64 data() {
@@ -37,6 +38,11 @@ public record RandomStreams(long seed) {
   /** Run r's draws for the stability analysis (Haar draws of H^aug, Lanczos starts); not used by training. */
   public SplitMix64 hessian(int run) {
     return stream(HESSIAN, run);
+  }
+
+  /** Run r's perturbation direction u (--perturb); not used otherwise. */
+  public SplitMix64 perturb(int run) {
+    return stream(PERTURB, run);
   }
 
   private SplitMix64 stream(long purpose, long run) {

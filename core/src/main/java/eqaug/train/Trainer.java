@@ -93,6 +93,12 @@ public final class Trainer implements Engine {
   public RunOutcome run(int run, Strategy strategy, float[] a0, RandomGenerator augRng, TrainingListener listener) {
     return loop.run(run, strategy, a0, augRng, listener);
   }
+  /** {@link TrainingLoop#runPaired}: this engine trains from a0, {@code twin} from twinA0, with the same draws. */
+  public RunOutcome runPaired(int run, Strategy strategy, float[] a0, Engine twin, float[] twinA0,
+      RandomGenerator augRng, TrainingListener listener) {
+    return loop.runPaired(run, strategy, a0, twin, twinA0, augRng, listener);
+  }
+
 
   @Override
   public Architecture architecture() {
@@ -130,6 +136,23 @@ public final class Trainer implements Engine {
   @Override
   public void projectGradient() {
     layout.project(grad);
+  }
+
+  @Override
+  public double[] gradientDistESquared() {
+    List<ParameterLayout.LayerView> views = layout.layers();
+    double[] d = new double[views.size()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = views.get(i).orbits().distanceSquaredToE(grad, views.get(i).offset());
+    }
+    return d;
+  }
+
+  @Override
+  public void addPenaltyGradient(double gamma) {
+    for (ParameterLayout.LayerView v : layout.layers()) {
+      v.orbits().addComplement(a, v.offset(), gamma, grad);
+    }
   }
 
   @Override

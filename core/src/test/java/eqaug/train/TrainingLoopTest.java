@@ -80,6 +80,19 @@ class TrainingLoopTest {
     }
 
     @Override
+    public double[] gradientDistESquared() {
+      calls.add("gradient E-perp");
+      double[] d = new double[layers];
+      Arrays.fill(d, 9.0);
+      return d;
+    }
+
+    @Override
+    public void addPenaltyGradient(double gamma) {
+      calls.add("penalty " + gamma);
+    }
+
+    @Override
     public void step(float lr) {
       calls.add("step " + lr);
     }
@@ -116,6 +129,7 @@ class TrainingLoopTest {
         calls.add("zero");
         calls.add("augmented " + CFG.naug() + " " + (1f / (BATCHES * CFG.naug())));
       }
+      calls.add("gradient E-perp");
       if (s == Strategy.EQUIVARIANT) {
         calls.add("project");
       }
@@ -157,6 +171,15 @@ class TrainingLoopTest {
         assertEquals(Math.sqrt(4.0 * r.epoch()), r.distInit()[0], 0);
         assertEquals(Math.sqrt(engine.layers * 4.0 * r.epoch()), r.totalDistE(), 1e-12);
         assertEquals(ParameterLayout.of(ARCH).layers().get(0).name(), r.layers().get(0));
+        // The step's gradient across E, measured once per step; the last epoch takes no step.
+        if (r.epoch() < CFG.epochs()) {
+          assertEquals(3.0, r.gradDistE()[0], 0);
+          assertEquals(Math.sqrt(engine.layers * 9.0), r.totalGradDistE(), 1e-12);
+        } else {
+          assertTrue(Double.isNaN(r.totalGradDistE()));
+        }
+        assertTrue(Double.isNaN(r.totalPairDistE()), "not paired");
+        assertEquals(0.0, r.penalty(), 0);
       }
     }
   }

@@ -224,6 +224,29 @@ public final class DeviceEngine implements Engine {
     project.enqueue();
   }
 
+  /** On the host from the read-back gradient: once per epoch, small beside the epoch's passes. */
+  @Override
+  public double[] gradientDistESquared() {
+    float[] g = net.grad().readFloats(0, layout.linearSize());
+    double[] d = new double[layout.layers().size()];
+    for (int i = 0; i < d.length; i++) {
+      ParameterLayout.LayerView v = layout.layers().get(i);
+      d[i] = v.orbits().distanceSquaredToE(g, v.offset());
+    }
+    return d;
+  }
+
+  /** On the host, as the CPU engine computes it: A and grad read back, grad written again (once per epoch). */
+  @Override
+  public void addPenaltyGradient(double gamma) {
+    float[] a = net.params().readFloats(0, layout.linearSize());
+    float[] g = net.grad().readFloats(0, layout.linearSize());
+    for (ParameterLayout.LayerView v : layout.layers()) {
+      v.orbits().addComplement(a, v.offset(), gamma, g);
+    }
+    net.grad().write(g);
+  }
+
   @Override
   public void step(float lr) {
     this.lr = lr;

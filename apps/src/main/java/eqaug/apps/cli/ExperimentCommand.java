@@ -52,6 +52,8 @@ abstract class ExperimentCommand implements Callable<Integer> {
   static Protocol protocol(Protocol d, ExperimentOptions options) {
     options.validate();
     TrainConfig t = d.train();
+    Integer naug = options.naug();
+    boolean exact = naug != null && naug < 0;
     return new Protocol(
         ExperimentOptions.or(options.runs, d.runs()),
         ExperimentOptions.or(options.samples, d.samples()),
@@ -59,8 +61,19 @@ abstract class ExperimentCommand implements Callable<Integer> {
             ExperimentOptions.or(options.epochs, t.epochs()),
             ExperimentOptions.or(options.lr, t.lr()),
             ExperimentOptions.or(options.batch, t.batch()),
-            ExperimentOptions.or(options.naug, t.naug())),
-        options.seed);
+            naug == null || exact ? t.naug() : naug, // exact: N_aug is not used
+            ExperimentOptions.or(options.penalty, 0.0),
+            t.augmentation().exactly(exact)),
+        options.seed,
+        options.perturbation());
+  }
+
+  /** --naug all on a group too large to enumerate is refused in one line, naming |G| and the limit. */
+  static void refuseUnlistable(Experiment exp, Protocol protocol) {
+    eqaug.train.Augmentation aug = protocol.train().augmentation();
+    if (aug.exact() && aug.supportSize(exp.architecture().group()) > eqaug.train.Augmentation.MAX_EXACT) {
+      throw new UsageException(eqaug.train.Augmentation.tooLarge(exp.architecture().group()));
+    }
   }
 
   /** The protocol's work less what a resumed folder has done (the progress bar counts only what is left). */
@@ -117,6 +130,7 @@ abstract class ExperimentCommand implements Callable<Integer> {
     }
     Experiment exp = create(protocol); // data problems surface before any folder is made
     protocol = fitToData(protocol, exp, options);
+    refuseUnlistable(exp, protocol);
     InitFile init = options.init == null ? null : InitFile.load(options.init, exp);
     if (shard != null) {
       return callShard(exp, protocol, backend, shard, dir, out);

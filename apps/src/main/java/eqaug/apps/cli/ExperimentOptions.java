@@ -18,8 +18,24 @@ final class ExperimentOptions {
   @Option(names = "--epochs", paramLabel = "N", description = "Gradient steps (one full-batch step per epoch).")
   Integer epochs;
 
-  @Option(names = "--naug", paramLabel = "N", description = "Augmented passes per AUGMENTED epoch (N_aug).")
-  Integer naug;
+  @Option(names = "--naug", paramLabel = "N|all",
+      description = {"Augmented passes per AUGMENTED epoch (N_aug); 'all': the exact augmented gradient, every",
+          "element of G applied to every mini-batch (|G| passes; C4: 4, Z_14xZ_14: 196, S_N for perm --nodes <= 7)."})
+  String naug;
+
+  @Option(names = "--penalty", paramLabel = "GAMMA",
+      description = {"Add GAMMA/2 ||Pi_E-perp A||^2 to every strategy's risk (default 0: none); its value is the",
+          "'penalty' column of metrics.csv."})
+  Double penalty;
+
+  @Option(names = "--perturb", paramLabel = "EPS",
+      description = {"Start every run from A^0 + EPS u, u a unit vector of E-perp drawn from the run's own stream",
+          "(the same u for every strategy of a run)."})
+  Double perturb;
+
+  @Option(names = "--paired", description = {"With --perturb: also train the unperturbed A^0 in lockstep with the same",
+      "draws, and record ||Pi_E-perp (A - A')|| as pair_dist_E (about twice the time; docs/noise.md)."})
+  boolean paired;
 
   @Option(names = "--lr", paramLabel = "TAU", description = "Learning rate tau.")
   Double lr;
@@ -97,6 +113,33 @@ final class ExperimentOptions {
     }
   }
 
+  /** The word --naug takes for the exact augmented gradient. */
+  static final String ALL = "all";
+
+  /** The parsed --naug: null when unset, -1 for 'all', else N_aug >= 1. */
+  Integer naug() {
+    if (naug == null) {
+      return null;
+    }
+    if (naug.equals(ALL)) {
+      return -1;
+    }
+    try {
+      int n = Integer.parseInt(naug);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // the message below says what is accepted
+    }
+    throw new UsageException("--naug takes a positive integer or 'all', got '" + naug + "'");
+  }
+
+  /** The parsed --perturb (with --paired), or null. */
+  eqaug.train.Perturbation perturbation() {
+    return perturb == null ? null : new eqaug.train.Perturbation(perturb, paired);
+  }
+
   int parallelRuns() {
     return parallelRuns == null ? 1 : parallelRuns;
   }
@@ -109,12 +152,24 @@ final class ExperimentOptions {
   void validate() {
     positive("--runs", runs);
     positive("--epochs", epochs);
-    positive("--naug", naug);
+    naug();
     positive("--batch", batch);
     positive("--samples", samples);
     positive("--parallel-runs", parallelRuns);
     positive("--threads", threads);
     precision();
+    if (penalty != null && !(penalty >= 0 && Double.isFinite(penalty))) {
+      throw new UsageException("--penalty must be zero or a positive finite number, got " + penalty);
+    }
+    if (perturb != null && !(perturb >= 0 && Double.isFinite(perturb))) {
+      throw new UsageException("--perturb must be zero or a positive finite number, got " + perturb);
+    }
+    if (paired && perturb == null) {
+      throw new UsageException("--paired needs --perturb EPS (it trains A^0 + EPS u beside A^0)");
+    }
+    if (paired && !device.equals("cpu")) {
+      throw new UsageException("--paired trains two runs in lockstep on --device cpu only, not --device " + device);
+    }
     if (lr != null && !(lr > 0 && Double.isFinite(lr))) {
       throw new UsageException("--lr must be a positive finite number, got " + lr);
     }

@@ -88,9 +88,19 @@ public final class ExperimentSession {
       resumed.add(Instant.now() + " after " + prior.parts.size() + " finished (run, strategy) parts");
     }
     int threads = options.threads();
-    out.printf("%s%n  %d runs x 3 strategies, %d epochs, N_aug %d, lr %g, batch %d, %d samples, seed %d, %d thread%s%n",
-        exp.title(), protocol.runs(), protocol.train().epochs(), protocol.train().naug(), protocol.train().lr(),
+    out.printf("%s%n  %d runs x 3 strategies, %d epochs, N_aug %s, lr %g, batch %d, %d samples, seed %d, %d thread%s%n",
+        exp.title(), protocol.runs(), protocol.train().epochs(), naugLabel(exp, protocol), protocol.train().lr(),
         protocol.train().batch(), exp.data().size(), protocol.seed(), threads, threads == 1 ? "" : "s");
+    if (!protocol.train().augmentation().isHaarOnG()) {
+      out.printf("  AUGMENTED draws from %s; E and every metric are G's%n", protocol.train().augmentation().description());
+    }
+    if (protocol.train().penalty() > 0) {
+      out.printf("  penalty γ/2 ||Pi_E-perp A||^2 with γ = %g on every strategy%n", protocol.train().penalty());
+    }
+    if (protocol.perturbation() != null) {
+      out.printf("  every run starts at A^0 + ε u, ε = %g, u a unit vector of E-perp%s%n", protocol.perturbation().epsilon(),
+          protocol.perturbation().paired() ? ", paired with the unperturbed A^0 (same draws)" : "");
+    }
     if (init != null) {
       out.printf("  every run starts from %s (||A0|| = %.4g, ||A0_E⊥|| = %.3g)%n", init.path(), init.norm(), init.distE());
     }
@@ -137,6 +147,13 @@ public final class ExperimentSession {
       drawFigure(folder, table, exp.name(), exp.title(), zoomPanel, progress);
     }
     return new Result(outcome, table, Summary.of(outcome.records, outcome.runs));
+  }
+
+  /** N_aug as printed: the number, or "all (|G| = n, exact)". */
+  static String naugLabel(Experiment exp, Protocol protocol) {
+    return protocol.train().exactAugmentation()
+        ? "all (" + protocol.train().passes(exp.architecture().group()) + " elements, exact)"
+        : String.valueOf(protocol.train().naug());
   }
 
   /** figure.png and figure.svg of a complete table; a JVM that cannot draw gets a warning, not a failure. */

@@ -94,6 +94,7 @@ final class ReproduceCommand implements Callable<Integer> {
     for (int i = 0; i < commands.size(); i++) {
       experiments.add(commands.get(i).create(protocols.get(i)));
       protocols.set(i, ExperimentCommand.fitToData(protocols.get(i), experiments.get(i), options));
+      ExperimentCommand.refuseUnlistable(experiments.get(i), protocols.get(i));
       MemoryBudget.checkTraining(experiments.get(i), protocols.get(i), options.threads(), options.parallelRuns(),
           backend.name().equals("cpu"), options.precision());
     }

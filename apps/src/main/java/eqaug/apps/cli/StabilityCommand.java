@@ -187,6 +187,10 @@ final class StabilityCommand implements Callable<Integer> {
     if (!options.device.equals("cpu")) {
       throw new UsageException("--device " + options.device + ": the stability analysis runs on the CPU only");
     }
+    if (options.penalty != null || options.perturb != null || options.paired) {
+      throw new UsageException("--penalty, --perturb and --paired do not apply to stability (it analyses the "
+          + "unpenalised H^aug on EQUIVARIANT's trajectory); use them with perm, trans, rot or sweep");
+    }
     if (options.saveParams != null) {
       throw new UsageException("--save-params does not apply to stability: save the points with an experiment "
           + "command's --save-params and analyse them here with --init FILE --at 0");

@@ -33,7 +33,13 @@ public final class ConfigJson {
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("runs", p.runs());
     params.put("epochs", p.train().epochs());
-    params.put("naug", p.train().naug());
+    params.put("naug", p.train().exactAugmentation() ? "all" : p.train().naug());
+    params.put("augmentation", p.train().augmentation().description());
+    params.put("penalty", p.train().penalty());
+    if (p.perturbation() != null) {
+      params.put("perturb", p.perturbation().epsilon());
+      params.put("paired", p.perturbation().paired());
+    }
     params.put("lr", p.train().lr());
     params.put("batch", p.train().batch());
     params.put("seed", p.seed());

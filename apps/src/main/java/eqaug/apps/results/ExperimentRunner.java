@@ -73,8 +73,10 @@ public final class ExperimentRunner {
     long train = passMflop(exp, true);
     long eval = passMflop(exp, false);
     long nominal = cfg.epochs() * train + eval;
-    long augmented = (cfg.epochs() + 1L) * eval + (long) cfg.epochs() * cfg.naug() * train;
-    return protocol.runs() * (2 * nominal + augmented);
+    long augmented = (cfg.epochs() + 1L) * eval + cfg.epochs() * cfg.passes(exp.architecture().group()) * train;
+    // A paired run trains its unperturbed twin in lockstep: the gradient passes twice.
+    int twins = protocol.perturbation() != null && protocol.perturbation().paired() ? 2 : 1;
+    return protocol.runs() * twins * (2 * nominal + augmented);
   }
 
   public static Outcome run(Experiment exp, Protocol protocol, Backend backend, int threads, Progress progress,
@@ -87,9 +89,10 @@ public final class ExperimentRunner {
     TrainConfig cfg = protocol.train();
     long train = passMflop(exp, true);
     long eval = passMflop(exp, false);
-    return s == Strategy.AUGMENTED
-        ? (cfg.epochs() + 1L) * eval + (long) cfg.epochs() * cfg.naug() * train
-        : cfg.epochs() * train + eval;
+    int twins = protocol.perturbation() != null && protocol.perturbation().paired() ? 2 : 1;
+    return twins * (s == Strategy.AUGMENTED
+        ? (cfg.epochs() + 1L) * eval + cfg.epochs() * cfg.passes(exp.architecture().group()) * train
+        : cfg.epochs() * train + eval);
   }
 
   /** The study an experiment's protocol describes. */
@@ -99,7 +102,8 @@ public final class ExperimentRunner {
 
   /** The same, every run starting from {@code init}'s parameters when it is given. */
   public static Study study(Experiment exp, Protocol protocol, InitFile init) {
-    Study s = new Study(exp.architecture(), exp.data(), protocol.train(), protocol.runs(), protocol.seed(), STRATEGIES);
+    Study s = new Study(exp.architecture(), exp.data(), protocol.train(), protocol.runs(), protocol.seed(), STRATEGIES)
+        .withPerturbation(protocol.perturbation());
     return init == null ? s : s.withStart(run -> init.parameters());
   }
 

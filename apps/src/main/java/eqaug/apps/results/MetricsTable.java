@@ -17,8 +17,18 @@ import java.util.TreeMap;
  * show exactly what the files hold.
  */
 public final class MetricsTable {
-  /** One epoch of one run: totals over L and the per-layer distances to E. */
-  public record Point(int epoch, double distInit, double distE, double authorsDistE, double loss, double accuracy) {}
+  /**
+   * One epoch of one run: totals over L (the authors' measure from the per-layer distances to E), and the
+   * noise model's inputs: the step's gradient across E (NaN at the last epoch), the penalty's value, and the
+   * paired distance across E (NaN unless paired).
+   */
+  public record Point(int epoch, double distInit, double distE, double authorsDistE, double loss, double accuracy,
+      double gradDistE, double penalty, double pairDistE) {
+    /** A point without the noise model's measurements. */
+    public Point(int epoch, double distInit, double distE, double authorsDistE, double loss, double accuracy) {
+      this(epoch, distInit, distE, authorsDistE, loss, accuracy, Double.NaN, 0, Double.NaN);
+    }
+  }
 
   /** strategy -> run -> points ordered by epoch. */
   private final Map<Strategy, Map<Integer, List<Point>>> curves = new LinkedHashMap<>();
@@ -31,9 +41,9 @@ public final class MetricsTable {
     Map<String, double[]> fourth = new LinkedHashMap<>();
     Map<String, String[]> totals = new LinkedHashMap<>();
     for (int i = 1; i < lines.size(); i++) {
-      String[] f = lines.get(i).split(",");
-      if (f.length != 8) {
-        throw new IOException(csv + ": line " + (i + 1) + " has " + f.length + " fields, not 8");
+      String[] f = lines.get(i).split(",", -1);
+      if (f.length != MetricsCsv.FIELDS) {
+        throw new IOException(csv + ": line " + (i + 1) + " has " + f.length + " fields, not " + MetricsCsv.FIELDS);
       }
       String key = f[0] + "," + f[1] + "," + f[2];
       if (f[3].equals("total")) {
@@ -48,7 +58,8 @@ public final class MetricsTable {
       String[] f = e.getValue();
       double[] q = fourth.get(e.getKey());
       t.add(Integer.parseInt(f[0]), Strategy.valueOf(f[1]), new Point(Integer.parseInt(f[2]), Double.parseDouble(f[4]),
-          Double.parseDouble(f[5]), q == null ? 0 : Math.sqrt(q[0]), Double.parseDouble(f[6]), Double.parseDouble(f[7])));
+          Double.parseDouble(f[5]), q == null ? 0 : Math.sqrt(q[0]), Double.parseDouble(f[6]), Double.parseDouble(f[7]),
+          MetricsCsv.parseOptional(f[9]), Double.parseDouble(f[8]), MetricsCsv.parseOptional(f[10])));
     }
     return t;
   }
@@ -56,7 +67,8 @@ public final class MetricsTable {
   public static MetricsTable of(List<EpochRecord> records) {
     MetricsTable t = new MetricsTable();
     for (EpochRecord r : records) {
-      t.add(r.run(), r.strategy(), new Point(r.epoch(), r.totalDistInit(), r.totalDistE(), r.authorsDistE(), r.loss(), r.accuracy()));
+      t.add(r.run(), r.strategy(), new Point(r.epoch(), r.totalDistInit(), r.totalDistE(), r.authorsDistE(), r.loss(),
+          r.accuracy(), r.totalGradDistE(), r.penalty(), r.totalPairDistE()));
     }
     return t;
   }
@@ -92,8 +104,14 @@ public final class MetricsTable {
       double da = 0;
       double lo = 0;
       double ac = 0;
+      double gr = 0;
+      double pe = 0;
+      double pa = 0;
       for (List<Point> c : runs.values()) {
         Point p = c.get(e);
+        gr += p.gradDistE();
+        pe += p.penalty();
+        pa += p.pairDistE();
         di += p.distInit();
         de += p.distE();
         da += p.authorsDistE();
@@ -101,7 +119,8 @@ public final class MetricsTable {
         ac += p.accuracy();
       }
       int n = runs.size();
-      mean.add(new Point(runs.values().iterator().next().get(e).epoch(), di / n, de / n, da / n, lo / n, ac / n));
+      mean.add(new Point(runs.values().iterator().next().get(e).epoch(), di / n, de / n, da / n, lo / n, ac / n,
+          gr / n, pe / n, pa / n));
     }
     return mean;
   }

@@ -184,8 +184,10 @@ public final class PriorResults {
     if (cfg.get("initial_norms") instanceof List<?> l) {
       l.forEach(x -> norms.add(x instanceof Number d ? d.doubleValue() : Double.NaN));
     }
+    double penaltyWeight = cfg.get("parameters") instanceof Map<?, ?> params && params.get("penalty") instanceof Number g
+        ? g.doubleValue() : 0;
     List<Part> parts = readParts(dir.resolve("metrics.csv"), epochs, divergences, recordedParts(cfgPath, cfg, order),
-        order);
+        order, penaltyWeight);
     // Only the kept runs' ||A^0|| are taken (and verified); the others are recomputed when their runs are trained.
     int keptRuns = runsOf(parts).size();
     List<Double> keptNorms = new ArrayList<>(norms.subList(0, Math.min(norms.size(), keptRuns)));
@@ -343,7 +345,7 @@ public final class PriorResults {
    * interruption (metrics.csv is written before config.json), and are then dropped and trained again.
    */
   private static List<Part> readParts(Path csv, int epochs, List<String> divergences, List<Recorded> recorded,
-      List<Study.PartId> order) {
+      List<Study.PartId> order, double penaltyWeight) {
     List<Part> parts = new ArrayList<>();
     if (!Files.exists(csv)) {
       if (!recorded.isEmpty()) {
@@ -403,7 +405,7 @@ public final class PriorResults {
     for (int k = 0; k < recorded.size(); k++) {
       kept.addAll(chunks.get(k).lines());
     }
-    parts.addAll(parse(csv, kept, 2, epochs, divergences));
+    parts.addAll(parse(csv, kept, 2, epochs, divergences, penaltyWeight));
     // Whole parts after the recorded ones are dropped (they are trained again, to the same numbers); anything
     // else after them is damage.
     if (chunks.size() > recorded.size()) {
@@ -413,7 +415,7 @@ public final class PriorResults {
         rest.addAll(chunks.get(k).lines());
       }
       try {
-        List<Part> after = parse(csv, rest, extra.firstLine(), epochs, List.of());
+        List<Part> after = parse(csv, rest, extra.firstLine(), epochs, List.of(), penaltyWeight);
         int index = parts.size();
         for (Part p : after) {
           Study.PartId want = expectedAt(order, index);
@@ -434,7 +436,7 @@ public final class PriorResults {
   private static String nonFinite(Chunk c) {
     for (int i = 0; i < c.lines().size(); i++) {
       String[] f = c.lines().get(i).split(",", -1);
-      for (int j = 4; j < f.length; j++) {
+      for (int j = 4; j < Math.min(f.length, 9); j++) { // the optional fields after penalty may be empty
         try {
           if (!Double.isFinite(Double.parseDouble(f[j]))) {
             return "; line " + (c.firstLine() + i) + " holds a non-finite value";
@@ -448,11 +450,14 @@ public final class PriorResults {
   }
 
   /** Parts from rows in (run, strategy, epoch, layer) order; firstLine numbers them in messages. */
-  private static List<Part> parse(Path csv, List<String> lines, int firstLine, int epochs, List<String> divergences) {
+  private static List<Part> parse(Path csv, List<String> lines, int firstLine, int epochs, List<String> divergences,
+      double penaltyWeight) {
     List<Part> parts = new ArrayList<>();
     List<String> layers = new ArrayList<>();
     List<Double> distInit = new ArrayList<>();
     List<Double> distE = new ArrayList<>();
+    List<Double> grad = new ArrayList<>();
+    List<Double> pair = new ArrayList<>();
     List<EpochRecord> records = new ArrayList<>();
     int run = -1;
     Strategy strategy = null;
@@ -460,8 +465,8 @@ public final class PriorResults {
       String line = lines.get(i);
       String[] f = line.split(",", -1);
       String where = "--resume: " + csv + " line " + (firstLine + i) + ": ";
-      if (f.length != 8) {
-        throw new UsageException(where + "expected 8 fields, found " + f.length);
+      if (f.length != MetricsCsv.FIELDS) {
+        throw new UsageException(where + "expected " + MetricsCsv.FIELDS + " fields, found " + f.length);
       }
       int r;
       Strategy s;
@@ -470,6 +475,8 @@ public final class PriorResults {
       double de;
       double loss;
       double acc;
+      double g;
+      double pd;
       try {
         r = Integer.parseInt(f[0]);
         s = Strategy.valueOf(f[1]);
@@ -478,6 +485,9 @@ public final class PriorResults {
         de = Double.parseDouble(f[5]);
         loss = Double.parseDouble(f[6]);
         acc = Double.parseDouble(f[7]);
+        Double.parseDouble(f[8]); // the penalty's value follows from dist_E and config.json's γ
+        g = MetricsCsv.parseOptional(f[9]);
+        pd = MetricsCsv.parseOptional(f[10]);
       } catch (IllegalArgumentException e) {
         throw new UsageException(where + "unreadable value (" + e.getMessage() + ")");
       }
@@ -499,14 +509,21 @@ public final class PriorResults {
       if (f[3].equals("total")) {
         double[] in = distInit.stream().mapToDouble(Double::doubleValue).toArray();
         double[] e = distE.stream().mapToDouble(Double::doubleValue).toArray();
-        records.add(new EpochRecord(r, s, epoch, loss, acc, List.copyOf(layers), in, e, di, de));
+        double[] gk = grad.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] pk = pair.stream().mapToDouble(Double::doubleValue).toArray();
+        records.add(new EpochRecord(r, s, epoch, loss, acc, List.copyOf(layers), in, e, di, de, gk, g, penaltyWeight,
+            pk, pd));
         layers.clear();
         distInit.clear();
         distE.clear();
+        grad.clear();
+        pair.clear();
       } else {
         layers.add(f[3]);
         distInit.add(di);
         distE.add(de);
+        grad.add(g);
+        pair.add(pd);
       }
     }
     if (!layers.isEmpty()) {

@@ -209,7 +209,7 @@ class FolderSafetyTest {
     o.runs = 2;
     o.epochs = 3;
     o.samples = 60;
-    o.naug = 2;
+    o.naug = "2";
     o.quiet = true;
     Protocol protocol = ExperimentCommand.protocol(new PermCommand().defaults(ExperimentOptions.Scale.quick), o);
     Experiment exp = new PermCommand().create(protocol);

@@ -277,7 +277,7 @@ class ResumeVerificationTest {
     o.runs = 2;
     o.epochs = 3;
     o.samples = 60;
-    o.naug = 2;
+    o.naug = "2";
     return o;
   }
 
