@@ -75,7 +75,6 @@ public final class SweepFigure {
     c.getStyler().setXAxisDecimalPattern("0.##E0");
     c.getStyler().setYAxisDecimalPattern("0.##E0");
     Map<String, List<SweepPlan.Point>> groups = groups(plan, x);
-    boolean exactLegend = true;
     int skippedX = 0;
     Map<Strategy, Integer> skippedY = new EnumMap<>(Strategy.class);
     int g = 0;
@@ -94,7 +93,10 @@ public final class SweepFigure {
           String v = p.values().get(x);
           double xv = x.x(v, groupOrder);
           SweepResults.Mean m = results.mean(p, s);
-          if (m == null) {
+          // N_aug = all is AUGMENTED's exact gradient, drawn apart from the sampled N_aug (|G| may equal one of
+          // them, as for C4 and N_aug 4); the other strategies do not augment, so it adds nothing to their lines.
+          boolean exact = x == SweptOption.NAUG && v.equals(SweptOption.ALL);
+          if (m == null || (exact && s != Strategy.AUGMENTED)) {
             continue;
           }
           if (!(xv > 0)) {
@@ -104,12 +106,8 @@ public final class SweepFigure {
           if (!(m.distE() > 0)) {
             skippedY.merge(s, 1, Integer::sum);
           } else {
-            mx.add(xv);
-            my.add(m.distE());
-            if (x == SweptOption.NAUG && v.equals(SweptOption.ALL)) {
-              ex.add(xv);
-              ey.add(m.distE());
-            }
+            (exact ? ex : mx).add(xv);
+            (exact ? ey : my).add(m.distE());
           }
           for (double d : results.finalDistE(p, s)) {
             if (d > 0) {
@@ -138,9 +136,7 @@ public final class SweepFigure {
           exact.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
           exact.setMarker(SeriesMarkers.DIAMOND);
           exact.setMarkerColor(Color.BLACK);
-          exact.setShowInLegend(exactLegend);
-          exact.setLabel("N_aug = all, at |G| = " + groupOrder + " (exact)");
-          exactLegend = false;
+          exact.setLabel(s + suffix + ", N_aug = all (exact), at |G| = " + groupOrder);
         }
       }
       if (x == SweptOption.NAUG) {

@@ -65,8 +65,8 @@ public final class SweepReport {
       if (plan.swept().containsKey(SweptOption.NAUG) && plan.swept().get(SweptOption.NAUG).size() > 1) {
         sb.append(" The grey line is the sampling-noise model's 1/√N_aug through AUGMENTED's mean at the smallest N_aug.");
         if (plan.swept().get(SweptOption.NAUG).contains(SweptOption.ALL)) {
-          sb.append(" N_aug = all (every element of G, the exact augmented gradient) is drawn at N_aug = |G| = ")
-              .append(groupOrder).append(" and marked by a black diamond: it has no sampling noise.");
+          sb.append(" AUGMENTED at N_aug = all (every element of G, the exact augmented gradient) is drawn at N_aug = |G| = ")
+              .append(groupOrder).append(" as a black diamond, apart from the line: it has no sampling noise.");
         }
       }
       sb.append("\n\n");

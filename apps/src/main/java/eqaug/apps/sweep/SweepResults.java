@@ -20,7 +20,7 @@ import java.util.Map;
 public final class SweepResults {
   /** The last recorded epoch of one run of one strategy at one point; {@code full}: it reached the protocol's last epoch. */
   public record Row(SweepPlan.Point point, int run, Strategy strategy, int epoch, double distE, double distInit,
-      double loss, double accuracy, double authorsDistE, boolean full) {}
+      double loss, double accuracy, double authorsDistE, double pairDistE, boolean full) {}
 
   /**
    * Means over the runs that reached the last epoch ({@code runs} of them); {@code short} runs ended earlier (they
@@ -58,7 +58,7 @@ public final class SweepResults {
           List<MetricsTable.Point> c = run.getValue();
           MetricsTable.Point last = c.get(c.size() - 1);
           own.add(new Row(p, run.getKey(), s, last.epoch(), last.distE(), last.distInit(), last.loss(), last.accuracy(),
-              last.authorsDistE(), last.epoch() == epochs));
+              last.authorsDistE(), last.pairDistE(), last.epoch() == epochs));
         }
       }
       own.sort((a, b) -> a.run() != b.run() ? Integer.compare(a.run(), b.run())
@@ -76,17 +76,24 @@ public final class SweepResults {
   public String header() {
     StringBuilder sb = new StringBuilder();
     plan.swept().keySet().forEach(o -> sb.append(o.column()).append(','));
-    return sb.append("run,strategy,epoch,dist_E,dist_init,loss,accuracy,authors_dist_E").toString();
+    return sb.append("run,strategy,epoch,dist_E,dist_init,loss,accuracy,authors_dist_E,pair_dist_E").toString();
   }
 
-  /** sweep.csv: one row per (point, run, strategy), numbers as metrics.csv writes them (Double.toString). */
+  /**
+   * sweep.csv: one row per (point, run, strategy), numbers as metrics.csv writes them (Double.toString; pair_dist_E,
+   * the distance across E to the unperturbed twin of a --paired run, empty where metrics.csv has it empty).
+   */
   public String csv() {
     StringBuilder sb = new StringBuilder(header()).append('\n');
     for (Row r : rows) {
       r.point().values().values().forEach(v -> sb.append(v).append(','));
       sb.append(r.run()).append(',').append(r.strategy()).append(',').append(r.epoch()).append(',')
           .append(r.distE()).append(',').append(r.distInit()).append(',').append(r.loss()).append(',')
-          .append(r.accuracy()).append(',').append(r.authorsDistE()).append('\n');
+          .append(r.accuracy()).append(',').append(r.authorsDistE()).append(',');
+      if (!Double.isNaN(r.pairDistE())) {
+        sb.append(r.pairDistE());
+      }
+      sb.append('\n');
     }
     return sb.toString();
   }

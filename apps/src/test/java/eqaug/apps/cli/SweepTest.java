@@ -85,20 +85,21 @@ class SweepTest {
     }
 
     List<String> csv = Files.readAllLines(whole.resolve("sweep.csv"));
-    assertEquals("naug,lr,run,strategy,epoch,dist_E,dist_init,loss,accuracy,authors_dist_E", csv.get(0));
+    assertEquals("naug,lr,run,strategy,epoch,dist_E,dist_init,loss,accuracy,authors_dist_E,pair_dist_E", csv.get(0));
     assertEquals(1 + 4 * 3, csv.size(), "one row per point, run and strategy");
     int row = 1;
     for (String name : NAMES) {
       Map<String, String[]> finals = finalTotals(whole.resolve("points").resolve(name).resolve("metrics.csv"));
       Map<String, Double> authors = authorsDistE(whole.resolve("points").resolve(name).resolve("metrics.csv"));
       for (String strategy : new String[] {"NOMINAL", "AUGMENTED", "EQUIVARIANT"}) {
-        String[] f = csv.get(row++).split(",");
+        String[] f = csv.get(row++).split(",", -1);
         String[] m = finals.get("0," + strategy);
         assertEquals(name, "naug=" + f[0] + ",lr=" + f[1]);
         assertEquals(List.of("0", strategy, "2"), List.of(f[2], f[3], f[4]));
         // dist_E, dist_init, loss, accuracy: the very strings of the point's own metrics.csv.
         assertEquals(List.of(m[5], m[4], m[6], m[7]), List.of(f[5], f[6], f[7], f[8]), name + " " + strategy);
         assertEquals(authors.get("0," + strategy), Double.parseDouble(f[9]), name + " " + strategy);
+        assertEquals(m[10], f[10], "pair_dist_E as metrics.csv has it (empty: not --paired)");
       }
     }
     // A direct perm run with a point's options is the point, byte for byte.
@@ -136,7 +137,7 @@ class SweepTest {
     assertEquals(2, panels.size());
     Map<String, double[]> augmentedAtNaug1 = new HashMap<>();
     for (String line : Files.readAllLines(whole.resolve("sweep.csv"))) {
-      String[] f = line.split(",");
+      String[] f = line.split(",", -1);
       if (f[0].equals("1") && f[3].equals("AUGMENTED")) {
         augmentedAtNaug1.put(f[1], new double[] {Double.parseDouble(f[5])});
       }
@@ -277,7 +278,7 @@ class SweepTest {
       metrics.add(Files.readString(point.resolve("metrics.csv")));
     }
     assertFalse(metrics.get(0).equals(metrics.get(1)), "fp64 rounds otherwise than fp32");
-    assertEquals("naug,precision,run,strategy,epoch,dist_E,dist_init,loss,accuracy,authors_dist_E",
+    assertEquals("naug,precision,run,strategy,epoch,dist_E,dist_init,loss,accuracy,authors_dist_E,pair_dist_E",
         Files.readAllLines(dir.resolve("sweep.csv")).get(0));
     assertFalse(Files.exists(dir.resolve("figure.png")));
     assertTrue(Files.readString(dir.resolve("report.md")).contains("No figure"));
@@ -373,7 +374,7 @@ class SweepTest {
   static Map<String, String[]> finalTotals(Path metrics) throws IOException {
     Map<String, String[]> last = new HashMap<>();
     for (String line : Files.readAllLines(metrics).subList(1, Files.readAllLines(metrics).size())) {
-      String[] f = line.split(",");
+      String[] f = line.split(",", -1);
       String key = f[0] + "," + f[1];
       if (f[3].equals("total") && (!last.containsKey(key) || Integer.parseInt(f[2]) > Integer.parseInt(last.get(key)[2]))) {
         last.put(key, f);
@@ -387,7 +388,7 @@ class SweepTest {
     Map<String, String[]> finals = finalTotals(metrics);
     Map<String, Double> sum = new HashMap<>();
     for (String line : Files.readAllLines(metrics).subList(1, Files.readAllLines(metrics).size())) {
-      String[] f = line.split(",");
+      String[] f = line.split(",", -1);
       String key = f[0] + "," + f[1];
       if (!f[3].equals("total") && f[2].equals(finals.get(key)[2])) {
         double d = Double.parseDouble(f[5]);

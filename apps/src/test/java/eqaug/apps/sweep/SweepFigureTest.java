@@ -45,17 +45,17 @@ class SweepFigureTest {
   private static void point(Path dir, String name, double augmented) throws IOException {
     Path p = Files.createDirectories(dir.resolve("points").resolve(name));
     Files.writeString(p.resolve("config.json"), "{\"status\": \"complete\", \"parameters\": {\"epochs\": 1}}\n");
-    StringBuilder sb = new StringBuilder("run,strategy,epoch,layer,dist_init,dist_E,loss,accuracy\n");
+    StringBuilder sb = new StringBuilder(eqaug.apps.results.MetricsCsv.HEADER + "\n");
     for (int run = 0; run < 2; run++) {
       for (String s : new String[] {"NOMINAL", "AUGMENTED", "EQUIVARIANT"}) {
         for (int epoch = 0; epoch <= 1; epoch++) {
           double scale = epoch == 0 ? 0 : s.equals("NOMINAL") ? 1e-2 : s.equals("AUGMENTED") ? augmented * (run + 1) : 0;
           double a = scale;
           double b = 2 * scale;
-          sb.append(run).append(',').append(s).append(',').append(epoch).append(",l1,0.1,").append(a).append(",0.5,0.5\n");
-          sb.append(run).append(',').append(s).append(',').append(epoch).append(",l2,0.1,").append(b).append(",0.5,0.5\n");
+          sb.append(run).append(',').append(s).append(',').append(epoch).append(",l1,0.1,").append(a).append(",0.5,0.5,0.0,,\n");
+          sb.append(run).append(',').append(s).append(',').append(epoch).append(",l2,0.1,").append(b).append(",0.5,0.5,0.0,,\n");
           sb.append(run).append(',').append(s).append(',').append(epoch).append(",total,0.2,").append(Math.hypot(a, b))
-              .append(",0.5,0.5\n");
+              .append(",0.5,0.5,0.0,,\n");
         }
       }
     }
@@ -150,10 +150,14 @@ class SweepFigureTest {
     List<String> notes = new ArrayList<>();
     XYChart c = SweepFigure.panels(plan, results, 4, "rot", notes).get(0);
     XYSeries augmented = c.getSeriesMap().get("AUGMENTED");
-    assertEquals(List.of(1.0, 2.0, 4.0), Arrays.stream(augmented.getXData()).boxed().toList());
+    // The sampled N_aug on the line; all apart, at |G|, and only for AUGMENTED (the others do not augment).
+    assertEquals(List.of(1.0, 2.0), Arrays.stream(augmented.getXData()).boxed().toList());
     XYSeries exact = c.getSeriesMap().get("AUGMENTED exact");
-    assertEquals(4.0, exact.getXData()[0]);
-    assertTrue(exact.getLabel().contains("|G| = 4 (exact)"), exact.getLabel());
+    assertEquals(List.of(4.0), Arrays.stream(exact.getXData()).boxed().toList());
+    assertEquals(Math.sqrt(5) * 1.5e-4, exact.getYData()[0], 1e-18, "the mean of runs 1e-4 and 2e-4, (1, 2) per layer");
+    assertTrue(exact.getLabel().contains("N_aug = all (exact), at |G| = 4"), exact.getLabel());
+    assertEquals(List.of(1.0, 2.0), Arrays.stream(c.getSeriesMap().get("NOMINAL").getXData()).boxed().toList());
+    assertNull(c.getSeriesMap().get("NOMINAL exact"));
     XYSeries line = c.getSeriesMap().values().stream().filter(s -> s.getName().startsWith("∝ 1/√N_aug")).findFirst()
         .orElseThrow();
     double y0 = augmented.getYData()[0];
