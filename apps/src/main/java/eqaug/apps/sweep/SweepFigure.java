@@ -146,7 +146,7 @@ public final class SweepFigure {
     }
     if (skippedX > 0) {
       notes.add(x.option() + " = 0 cannot be placed on the log axis of the " + x.axis() + " panel: " + skippedX
-          + " (point, strategy) means at 0 are left off the figure (they are in sweep.csv and the table below)");
+          + " (point, strategy) means at 0 are left off the figure (they are in sweep.csv and the table above)");
     }
     skippedY.forEach((s, n) -> notes.add(s + "'s mean final ‖A_E⊥‖ is 0 (or not finite) at " + n + " point"
         + (n == 1 ? "" : "s") + ": left off the log axis of the " + x.axis() + " panel"));
