@@ -86,7 +86,10 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "No line per point.")
   boolean quiet;
 
-  /** What the checks before any folder found: the group's order (where --naug all is drawn) and the title. */
+  /**
+   * What the checks before any folder found: how many elements --naug all averages over (|G|, where the figure
+   * draws it) and the experiment's title.
+   */
   private record Checked(long groupOrder, String title) {}
 
   @Override
@@ -249,6 +252,7 @@ final class SweepCommand implements Callable<Integer> {
    */
   private static Checked check(SweepPlan plan) {
     Experiment exp = null;
+    long support = 0;
     for (SweepPlan.Point p : plan.points()) {
       ExperimentCommand cmd = command(plan, p, Path.of(p.folder()), false);
       ExperimentOptions o = cmd.options;
@@ -264,10 +268,13 @@ final class SweepCommand implements Callable<Integer> {
         }
       }
       protocol = ExperimentCommand.fitToData(protocol, exp, o);
+      ExperimentCommand.refuseUnlistable(exp, protocol);
+      // What --naug all enumerates: G, or the subgroup or listed elements of --augment-by.
+      support = protocol.train().augmentation().supportSize(exp.architecture().group());
       MemoryBudget.checkTraining(exp, protocol, o.threads(), o.parallelRuns(), backend.name().equals("cpu"),
           o.precision());
     }
-    return new Checked(exp.architecture().group().order(), exp.title());
+    return new Checked(support, exp.title());
   }
 
   /** A point trained by its experiment command into its folder, its text set aside and its progress quiet. */
