@@ -35,6 +35,15 @@ public interface Engine {
   void augmentedPasses(int[] draws, int codeLength, int passes, float weight, Runnable afterPass);
 
   /**
+   * The same with the weight also in double, for engines that compute in double: exact augmentation's weights
+   * 1/(batches |G|) and p(g)/batches are mostly not float values. Float engines use {@code weight}.
+   */
+  default void augmentedPasses(int[] draws, int codeLength, int passes, float weight, double exactWeight,
+      Runnable afterPass) {
+    augmentedPasses(draws, codeLength, passes, weight, afterPass);
+  }
+
+  /**
    * Per linear layer, ||Pi_E-perp grad_k||^2 = ||grad_k - Pi_E grad_k||^2 of the gradient as it is now: the
    * E-perp part that the step will move A by (the sampling noise of AUGMENTED's gradient, docs/noise.md).
    */

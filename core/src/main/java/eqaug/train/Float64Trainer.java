@@ -212,6 +212,13 @@ public final class Float64Trainer implements Engine {
   public void augmentedPasses(int[] draws, int codeLength, int passes, float weight, Runnable afterPass) {
     // The loop's 1f/(batches N_aug) stands for 1/(batches N_aug) (class comment).
     double w = weight == 1f / ((float) batches * passes) ? 1.0 / ((double) batches * passes) : weight;
+    augmentedPasses(draws, codeLength, passes, weight, w, afterPass);
+  }
+
+  @Override
+  public void augmentedPasses(int[] draws, int codeLength, int passes, float weight, double exactWeight,
+      Runnable afterPass) {
+    double w = exactWeight;
     Group group = arch.group();
     if (codeLength != group.codeLength()) {
       throw new IllegalArgumentException("codes of " + codeLength + " ints; " + group.name() + " has "

@@ -123,8 +123,11 @@ public final class TrainingLoop {
             // Uniform weights as the sampled case writes them, so N_aug = |G| draws of each element once agree.
             float weight = aug.weights() == null ? 1f / ((float) batches * support.size())
                 : (float) (probability[p] / batches);
+            // The same weight unrounded, for the fp64 engine (1/12 or 1/72 are not floats).
+            double exactWeight = aug.weights() == null ? 1.0 / ((double) batches * support.size())
+                : probability[p] / batches;
             for (Engine e : engines(twin)) {
-              e.augmentedPasses(draws, codeLength, 1, weight, () -> listener.onPass(true));
+              e.augmentedPasses(draws, codeLength, 1, weight, exactWeight, () -> listener.onPass(true));
             }
           }
         }

@@ -1,5 +1,6 @@
 package eqaug.apps.cli;
 
+import eqaug.apps.experiments.AugmentBy;
 import eqaug.apps.experiments.Experiment;
 import eqaug.apps.results.ExperimentRunner;
 import eqaug.apps.results.InitFile;
@@ -68,11 +69,26 @@ abstract class ExperimentCommand implements Callable<Integer> {
         options.perturbation());
   }
 
+  /**
+   * The protocol fitted to the experiment's group: --augment-by's distribution parsed against G (E and the metrics
+   * stay G's), and --naug all refused when the distribution's support is too large to enumerate.
+   */
+  static Protocol fitToGroup(Protocol protocol, Experiment exp, ExperimentOptions options) {
+    if (options.augmentBy != null) {
+      TrainConfig t = protocol.train();
+      eqaug.train.Augmentation aug = AugmentBy.parse(options.augmentBy, exp).exactly(t.exactAugmentation());
+      protocol = protocol.withTrain(new TrainConfig(t.epochs(), t.lr(), t.batch(), t.naug(), t.penalty(), aug));
+    }
+    refuseUnlistable(exp, protocol);
+    return protocol;
+  }
+
   /** --naug all on a group too large to enumerate is refused in one line, naming |G| and the limit. */
   static void refuseUnlistable(Experiment exp, Protocol protocol) {
     eqaug.train.Augmentation aug = protocol.train().augmentation();
     if (aug.exact() && aug.supportSize(exp.architecture().group()) > eqaug.train.Augmentation.MAX_EXACT) {
-      throw new UsageException(eqaug.train.Augmentation.tooLarge(exp.architecture().group()));
+      throw new UsageException(eqaug.train.Augmentation.tooLarge(
+          aug.subgroup() != null ? aug.subgroup() : exp.architecture().group()));
     }
   }
 
@@ -92,6 +108,7 @@ abstract class ExperimentCommand implements Callable<Integer> {
    * scale's default batch larger than a small data set becomes the data set's size (and is recorded so).
    */
   static Protocol fitToData(Protocol protocol, Experiment exp, ExperimentOptions options) {
+    protocol = fitToGroup(protocol, exp, options);
     int n = exp.data().size();
     if (protocol.train().batch() <= n) {
       return protocol;
@@ -130,7 +147,6 @@ abstract class ExperimentCommand implements Callable<Integer> {
     }
     Experiment exp = create(protocol); // data problems surface before any folder is made
     protocol = fitToData(protocol, exp, options);
-    refuseUnlistable(exp, protocol);
     InitFile init = options.init == null ? null : InitFile.load(options.init, exp);
     if (shard != null) {
       return callShard(exp, protocol, backend, shard, dir, out);

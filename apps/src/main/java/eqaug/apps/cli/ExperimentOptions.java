@@ -33,6 +33,11 @@ final class ExperimentOptions {
           "(the same u for every strategy of a run)."})
   Double perturb;
 
+  @Option(names = "--augment-by", paramLabel = "SPEC",
+      description = {"AUGMENTED draws from a subgroup of G given by generators (e.g. rot: r2, the 180° turns) or",
+          "from weighted elements (e.g. e:2,r2:3); E and every metric stay G's. Grammar: docs/augment-by.md."})
+  String augmentBy;
+
   @Option(names = "--paired", description = {"With --perturb: also train the unperturbed A^0 in lockstep with the same",
       "draws, and record ||Pi_E-perp (A - A')|| as pair_dist_E (about twice the time; docs/noise.md)."})
   boolean paired;

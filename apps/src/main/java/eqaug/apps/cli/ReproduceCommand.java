@@ -60,6 +60,10 @@ final class ReproduceCommand implements Callable<Integer> {
     for (ExperimentCommand c : commands) {
       protocols.add(ExperimentCommand.protocol(c.defaults(options.scale), options));
     }
+    if (options.augmentBy != null) {
+      throw new UsageException("--augment-by does not apply to reproduce (its three experiments have three groups); "
+          + "use it with perm, trans or rot");
+    }
     if (options.init != null) {
       throw new UsageException("--init does not apply to reproduce (its three experiments have three networks); "
           + "use it with perm, trans or rot");
@@ -94,7 +98,6 @@ final class ReproduceCommand implements Callable<Integer> {
     for (int i = 0; i < commands.size(); i++) {
       experiments.add(commands.get(i).create(protocols.get(i)));
       protocols.set(i, ExperimentCommand.fitToData(protocols.get(i), experiments.get(i), options));
-      ExperimentCommand.refuseUnlistable(experiments.get(i), protocols.get(i));
       MemoryBudget.checkTraining(experiments.get(i), protocols.get(i), options.threads(), options.parallelRuns(),
           backend.name().equals("cpu"), options.precision());
     }
@@ -250,6 +253,56 @@ final class ReproduceCommand implements Callable<Integer> {
         options.precision(), options.seed, null);
   }
 
+  /** What each section's protocol changed from its command's defaults at this scale, e.g. "perm: epochs 5". */
+  static List<String> changedFromDefaults(List<Report.Section> sections, ExperimentOptions.Scale scale) {
+    List<String> out = new ArrayList<>();
+    for (Report.Section s : sections) {
+      ExperimentCommand c = switch (s.name()) {
+        case "perm" -> new PermCommand();
+        case "trans" -> new TransCommand();
+        case "rot" -> new RotCommand();
+        default -> null;
+      };
+      if (c == null) {
+        continue;
+      }
+      Protocol d = c.defaults(scale);
+      Protocol p = s.protocol();
+      List<String> diff = new ArrayList<>();
+      if (p.runs() != d.runs()) {
+        diff.add("runs " + p.runs());
+      }
+      if (s.samples() != d.samples()) {
+        diff.add("samples " + s.samples());
+      }
+      if (p.train().epochs() != d.train().epochs()) {
+        diff.add("epochs " + p.train().epochs());
+      }
+      if (p.train().exactAugmentation() || p.train().naug() != d.train().naug()) {
+        diff.add("N_aug " + (p.train().exactAugmentation() ? "all" : String.valueOf(p.train().naug())));
+      }
+      if (p.train().lr() != d.train().lr()) {
+        diff.add("lr " + p.train().lr());
+      }
+      if (p.train().batch() != d.train().batch()) {
+        diff.add("batch " + p.train().batch());
+      }
+      if (p.train().penalty() != 0) {
+        diff.add("penalty " + p.train().penalty());
+      }
+      if (p.perturbation() != null) {
+        diff.add("perturb " + p.perturbation().epsilon());
+      }
+      if (p.seed() != d.seed()) {
+        diff.add("seed " + p.seed());
+      }
+      if (!diff.isEmpty()) {
+        out.add(s.name() + ": " + String.join(", ", diff));
+      }
+    }
+    return out;
+  }
+
   /** The same for given settings; {@code shards} (a merged reproduction's provenance per shard) is recorded when set. */
   static void writeTop(ResultsFolder top, List<Report.Section> sections, String started, double wall, boolean complete,
       ExperimentOptions.Scale scale, int threads, String device, eqaug.train.Precision precision, long seed,
@@ -260,6 +313,11 @@ final class ReproduceCommand implements Callable<Integer> {
             + " The paper's protocol (`--scale paper`) is 30 runs of 50 epochs with N_aug 25 on the full data sets; "
             + "the quick runs show the same qualitative picture with smaller distances."
         : "Paper scale: 30 runs, 50 epochs, N_aug 25, lr 1e-5, on the full data sets (App. C).";
+    List<String> changed = changedFromDefaults(sections, scale);
+    if (!changed.isEmpty()) {
+      note += " **Options changed these defaults** (" + String.join("; ", changed) + "): the table below gives the "
+          + "protocol actually run, and the verdicts are about it.";
+    }
     if (!complete) {
       note += " **This reproduction is still running or was interrupted: only the experiments below have finished.**";
     }

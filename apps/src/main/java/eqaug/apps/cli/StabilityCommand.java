@@ -1,6 +1,7 @@
 package eqaug.apps.cli;
 
 import eqaug.apps.experiments.Experiment;
+import eqaug.apps.experiments.PermutationExperiment;
 import eqaug.apps.experiments.MemoryBudget;
 import eqaug.apps.experiments.Protocol;
 import eqaug.apps.experiments.UsageException;
@@ -102,6 +103,10 @@ final class StabilityCommand implements Callable<Integer> {
       description = "Also estimate tr(H^aug on E-perp) by Hutchinson's estimator with this many probes.")
   Integer traceProbes;
 
+  @Option(names = "--nodes", paramLabel = "N",
+      description = "perm only: nodes per graph, even, 4 to 10 (default 10; S_6 has 720 elements, so --draws all fits).")
+  Integer nodes;
+
   /** The analysis settings of one experiment and scale, before the user's overrides. */
   record Plan(Protocol protocol, String at, int k, int steps, String draws) {}
 
@@ -187,8 +192,8 @@ final class StabilityCommand implements Callable<Integer> {
     if (!options.device.equals("cpu")) {
       throw new UsageException("--device " + options.device + ": the stability analysis runs on the CPU only");
     }
-    if (options.penalty != null || options.perturb != null || options.paired) {
-      throw new UsageException("--penalty, --perturb and --paired do not apply to stability (it analyses the "
+    if (options.penalty != null || options.perturb != null || options.paired || options.augmentBy != null) {
+      throw new UsageException("--penalty, --perturb, --paired and --augment-by do not apply to stability (it analyses the "
           + "unpenalised H^aug on EQUIVARIANT's trajectory); use them with perm, trans, rot or sweep");
     }
     if (options.saveParams != null) {
@@ -206,6 +211,13 @@ final class StabilityCommand implements Callable<Integer> {
     PrintStream out = System.out;
     ExperimentCommand cmd = experimentCommand(experiment);
     refuseInapplicable();
+    if (nodes != null) {
+      if (!(cmd instanceof PermCommand perm)) {
+        throw new UsageException("--nodes applies to perm only, not " + experiment);
+      }
+      PermutationExperiment.checkNodes(nodes);
+      perm.nodes = nodes;
+    }
     Plan plan = defaults(experiment, options.scale);
     Protocol protocol = ExperimentCommand.protocol(plan.protocol(), options);
     List<Integer> epochs = parseAt(at == null ? plan.at() : at, protocol.train().epochs());

@@ -19,6 +19,11 @@ public record Protocol(int runs, int samples, TrainConfig train, long seed, Pert
     }
   }
 
+  /** The same protocol with another training configuration. */
+  public Protocol withTrain(TrainConfig t) {
+    return new Protocol(runs, samples, t, seed, perturbation);
+  }
+
   /** The same protocol with another mini-batch size. */
   public Protocol withBatch(int batch) {
     return new Protocol(runs, samples, train.withBatch(batch), seed, perturbation);

@@ -151,6 +151,13 @@ public final class PriorResults {
     }
     // The expected values through the same writer and reader, so numbers compare as the file holds them.
     Map<String, Object> want = (Map<String, Object>) Json.read(Json.write(expected));
+    if (cfg.get("parameters") instanceof Map<?, ?> had && !had.containsKey("augmentation")) {
+      // Written before augmentation and penalty were options: the paper's Haar augmentation, no penalty.
+      Map<String, Object> p = new java.util.LinkedHashMap<>((Map<String, Object>) had);
+      p.put("augmentation", eqaug.train.Augmentation.HAAR.description());
+      p.put("penalty", 0.0);
+      cfg.put("parameters", p);
+    }
     for (String key : new String[] {"scale", "parameters", "numerics", "data", "shard"}) {
       String diff = difference(key, want.get(key), cfg.get(key));
       if (diff != null) {

@@ -101,7 +101,7 @@ class ResumeVerificationTest {
   void aNonFiniteValueIsRefusedNamingTheLine() throws IOException {
     damageCsv(l -> {
       int i = firstRowOf(l, "0,AUGMENTED,1,");
-      String[] f = l.get(i).split(",");
+      String[] f = l.get(i).split(",", -1);
       f[6] = "NaN";
       l.set(i, String.join(",", f));
       return l;
@@ -113,7 +113,7 @@ class ResumeVerificationTest {
   void anEditedNumberIsRefused() throws IOException {
     damageCsv(l -> {
       int i = firstRowOf(l, "0,NOMINAL,2,");
-      String[] f = l.get(i).split(",");
+      String[] f = l.get(i).split(",", -1);
       f[5] = String.valueOf(Double.parseDouble(f[5]) * (1 + 1e-12));
       l.set(i, String.join(",", f));
       return l;
