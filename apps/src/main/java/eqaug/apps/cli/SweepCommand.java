@@ -15,6 +15,7 @@ import eqaug.apps.sweep.SweepPlan;
 import eqaug.apps.sweep.SweepReport;
 import eqaug.apps.sweep.SweepResults;
 import eqaug.apps.sweep.SweptOption;
+import eqaug.apps.sweep.Support;
 import eqaug.backend.Backend;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -90,7 +91,7 @@ final class SweepCommand implements Callable<Integer> {
    * What the checks before any folder found: how many elements --naug all averages over (|G|, where the figure
    * draws it) and the experiment's title.
    */
-  private record Checked(long groupOrder, String title) {}
+  private record Checked(Support support, String title) {}
 
   @Override
   public Integer call() {
@@ -189,7 +190,7 @@ final class SweepCommand implements Callable<Integer> {
       write(folder, "sweep.csv", results.csv());
       List<String> notes = new ArrayList<>();
       boolean figure = drawFigure(folder, plan, results, checked, notes, stderr);
-      write(folder, "report.md", SweepReport.markdown(plan, results, checked.title(), checked.groupOrder(), figure, notes));
+      write(folder, "report.md", SweepReport.markdown(plan, results, checked.title(), checked.support(), figure, notes));
       json.write(COMPLETE);
       SweepReport.print(stdout, results, checked.title() + " sweep — results in " + dir);
     }
@@ -252,7 +253,7 @@ final class SweepCommand implements Callable<Integer> {
    */
   private static Checked check(SweepPlan plan) {
     Experiment exp = null;
-    long support = 0;
+    Support support = null;
     for (SweepPlan.Point p : plan.points()) {
       ExperimentCommand cmd = command(plan, p, Path.of(p.folder()), false);
       ExperimentOptions o = cmd.options;
@@ -270,7 +271,9 @@ final class SweepCommand implements Callable<Integer> {
       protocol = ExperimentCommand.fitToData(protocol, exp, o);
       ExperimentCommand.refuseUnlistable(exp, protocol);
       // What --naug all enumerates: G, or the subgroup or listed elements of --augment-by.
-      support = protocol.train().augmentation().supportSize(exp.architecture().group());
+      eqaug.train.Augmentation aug = protocol.train().augmentation();
+      long size = aug.supportSize(exp.architecture().group());
+      support = aug.isHaarOnG() ? Support.ofGroup(size) : new Support(size, aug.subgroup() != null ? "|H|" : "|supp μ|");
       MemoryBudget.checkTraining(exp, protocol, o.threads(), o.parallelRuns(), backend.name().equals("cpu"),
           o.precision());
     }
@@ -370,7 +373,7 @@ final class SweepCommand implements Callable<Integer> {
   private static boolean drawFigure(ResultsFolder folder, SweepPlan plan, SweepResults results, Checked checked,
       List<String> notes, PrintStream stderr) {
     try {
-      var panels = SweepFigure.panels(plan, results, checked.groupOrder(), plan.experiment(), notes);
+      var panels = SweepFigure.panels(plan, results, checked.support(), plan.experiment(), notes);
       if (panels.isEmpty()) {
         return false;
       }

@@ -32,12 +32,12 @@ public final class SweepFigure {
   private SweepFigure() {}
 
   /** The panels, or none when no numeric option has two values; {@code notes} gets what was left off, in words. */
-  public static List<XYChart> panels(SweepPlan plan, SweepResults results, long groupOrder, String title,
+  public static List<XYChart> panels(SweepPlan plan, SweepResults results, Support support, String title,
       List<String> notes) {
     List<XYChart> charts = new ArrayList<>();
     for (Map.Entry<SweptOption, List<String>> e : plan.swept().entrySet()) {
       if (e.getKey().numeric() && e.getValue().size() > 1) {
-        XYChart c = chart(plan, results, e.getKey(), groupOrder, title, notes);
+        XYChart c = chart(plan, results, e.getKey(), support, title, notes);
         if (c != null) {
           charts.add(c);
         }
@@ -61,7 +61,7 @@ public final class SweepFigure {
     return groups;
   }
 
-  private static XYChart chart(SweepPlan plan, SweepResults results, SweptOption x, long groupOrder, String title,
+  private static XYChart chart(SweepPlan plan, SweepResults results, SweptOption x, Support support, String title,
       List<String> notes) {
     XYChart c = new XYChartBuilder().width(640).height(480).title(title + ": final ||A_E⊥|| against " + x.axis())
         .xAxisTitle(x.axis()).yAxisTitle("final ||A_E⊥||").build();
@@ -91,7 +91,7 @@ public final class SweepFigure {
         List<Double> ey = new ArrayList<>();
         for (SweepPlan.Point p : group.getValue()) {
           String v = p.values().get(x);
-          double xv = x.x(v, groupOrder);
+          double xv = x.x(v, support.size());
           SweepResults.Mean m = results.mean(p, s);
           // N_aug = all is AUGMENTED's exact gradient, drawn apart from the sampled N_aug (|G| may equal one of
           // them, as for C4 and N_aug 4); the other strategies do not augment, so it adds nothing to their lines.
@@ -136,11 +136,11 @@ public final class SweepFigure {
           exact.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
           exact.setMarker(SeriesMarkers.DIAMOND);
           exact.setMarkerColor(Color.BLACK);
-          exact.setLabel(s + suffix + ", N_aug = all (exact), at |G| = " + groupOrder);
+          exact.setLabel(s + suffix + ", N_aug = all (exact), at " + support.symbol() + " = " + support.size());
         }
       }
       if (x == SweptOption.NAUG) {
-        noiseLine(c, group.getValue(), results, groupOrder, suffix, g);
+        noiseLine(c, group.getValue(), results, support.size(), suffix, g);
       }
       g++;
     }

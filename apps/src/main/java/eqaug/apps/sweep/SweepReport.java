@@ -12,7 +12,7 @@ public final class SweepReport {
   private SweepReport() {}
 
   /** report.md: the command, the table of means, the noise model's check for --naug, and the figure with its notes. */
-  public static String markdown(SweepPlan plan, SweepResults results, String title, long groupOrder,
+  public static String markdown(SweepPlan plan, SweepResults results, String title, Support support,
       boolean figure, List<String> figureNotes) {
     StringBuilder sb = new StringBuilder();
     sb.append("# Sweep: ").append(title).append("\n\n");
@@ -56,7 +56,7 @@ public final class SweepReport {
           + "sweep.csv).");
     }
     sb.append("\n\n");
-    noiseModel(sb, plan, results, groupOrder);
+    noiseModel(sb, plan, results, support);
     sb.append("## Figure\n\n");
     if (figure) {
       sb.append("![final ‖A_E⊥‖ against the swept options](figure.png)\n\n");
@@ -65,8 +65,9 @@ public final class SweepReport {
       if (plan.swept().containsKey(SweptOption.NAUG) && plan.swept().get(SweptOption.NAUG).size() > 1) {
         sb.append(" The grey line is the sampling-noise model's 1/√N_aug through AUGMENTED's mean at the smallest N_aug.");
         if (plan.swept().get(SweptOption.NAUG).contains(SweptOption.ALL)) {
-          sb.append(" AUGMENTED at N_aug = all (every element of G, the exact augmented gradient) is drawn at N_aug = |G| = ")
-              .append(groupOrder).append(" as a black diamond, apart from the line: it has no sampling noise.");
+          sb.append(" AUGMENTED at N_aug = all (every element ").append(support.isG() ? "of G" : "that --augment-by draws from")
+              .append(", the exact augmented gradient) is drawn at N_aug = ").append(support.symbol()).append(" = ")
+              .append(support.size()).append(" as a black diamond, apart from the line: it has no sampling noise.");
         }
       }
       sb.append("\n\n");
@@ -88,7 +89,8 @@ public final class SweepReport {
    * The sampled augmented gradient's part off E is a mean of N_aug independent draws, so its size, and the drift
    * it drives through the dynamics linearised across E (linear in the noise), scale as 1/√N_aug.
    */
-  private static void noiseModel(StringBuilder sb, SweepPlan plan, SweepResults results, long groupOrder) {
+  private static void noiseModel(StringBuilder sb, SweepPlan plan, SweepResults results, Support support) {
+    long groupOrder = support.size();
     List<String> naug = plan.swept().get(SweptOption.NAUG);
     if (naug == null || naug.size() < 2 || naug.stream().allMatch(SweptOption.ALL::equals)) {
       return;
@@ -99,7 +101,12 @@ public final class SweepReport {
         + "a⊥ ← (1 − τH⊥) a⊥ − τ ξ, are linear in ξ, so whatever the curvature H⊥ the drift they drive scales as "
         + "1/√N_aug. Measured / predicted near 1 at every N_aug: the drift is the sampling noise (propagated by those "
         + "dynamics). Well above 1 at large N_aug, or a drift at `all` (no sampling noise): a cause that does not "
-        + "average out with N_aug (rounding, or growth beyond the linear regime) dominates there.\n\n");
+        + "average out with N_aug (rounding, or growth beyond the linear regime) dominates there.");
+    if (!support.isG()) {
+      sb.append(" Here --augment-by draws from less than G, so AUGMENTED's expected gradient itself leaves E: part of "
+          + "the drift is that bias, which no N_aug averages out and which `all` shows alone.");
+    }
+    sb.append("\n\n");
     for (Map.Entry<String, List<SweepPlan.Point>> group : SweepFigure.groups(plan, SweptOption.NAUG).entrySet()) {
       double n0 = Double.POSITIVE_INFINITY;
       double y0 = Double.NaN;
@@ -122,7 +129,7 @@ public final class SweepReport {
           continue;
         }
         double n = SweptOption.NAUG.x(v, groupOrder);
-        String label = v.equals(SweptOption.ALL) ? "all (|G| = " + groupOrder + ", exact)" : v;
+        String label = v.equals(SweptOption.ALL) ? "all (" + support.symbol() + " = " + groupOrder + ", exact)" : v;
         double pred = SweepFigure.noisePrediction(n0, y0, n);
         sb.append("| ").append(label).append(" | ").append(e(m.distE())).append(" | ")
             .append(v.equals(SweptOption.ALL) ? "0 (no sampling noise); the line gives " + e(pred) : e(pred))

@@ -133,7 +133,7 @@ class SweepTest {
     SweepPlan plan = new SweepPlan("perm", lists, List.of(PASS), Map.of());
     SweepResults results = SweepResults.read(whole, plan, plan.points());
     List<String> notes = new ArrayList<>();
-    List<XYChart> panels = SweepFigure.panels(plan, results, 3628800, "perm", notes);
+    List<XYChart> panels = SweepFigure.panels(plan, results, eqaug.apps.sweep.Support.ofGroup(3628800), "perm", notes);
     assertEquals(2, panels.size());
     Map<String, double[]> augmentedAtNaug1 = new HashMap<>();
     for (String line : Files.readAllLines(whole.resolve("sweep.csv"))) {
@@ -334,6 +334,24 @@ class SweepTest {
     String report = Files.readString(dir.resolve("report.md"));
     assertTrue(report.contains("| all (|G| = 4, exact) |"), report);
     EndToEndTest.checkPng(dir, 1);
+  }
+
+  /** all is every element of what AUGMENTED draws from: S_6 (720), or --augment-by's subgroup <(0 1)> (2). */
+  @Test
+  void nAugAllIsPlacedAtTheSizeOfWhatItAveragesOver() throws IOException {
+    String[] base = {"sweep", "perm", "--nodes", "6", "--runs", "1", "--epochs", "1", "--samples", "40", "--naug", "1,all",
+        "-q"};
+    Path g = tmp.resolve("s6");
+    assertEquals(0, CliTest.run(with(base, "--out", g.toString())).code());
+    String report = Files.readString(g.resolve("report.md"));
+    assertTrue(report.contains("| all (|G| = 720, exact) |"), report);
+    Path h = tmp.resolve("h");
+    CliTest.Result r = CliTest.run(with(base, "--augment-by", "(0 1)", "--out", h.toString()));
+    assertEquals(0, r.code(), r.err());
+    report = Files.readString(h.resolve("report.md"));
+    assertTrue(report.contains("| all (|H| = 2, exact) |") && report.contains("draws from less than G"), report);
+    Map<?, ?> json = (Map<?, ?>) Json.read(Files.readString(h.resolve("sweep.json")));
+    assertEquals("(0 1)", ((Map<?, ?>) json.get("pass_through")).get("--augment-by"));
   }
 
   @Test

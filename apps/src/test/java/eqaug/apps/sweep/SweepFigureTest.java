@@ -120,7 +120,7 @@ class SweepFigureTest {
     SweepResults results = SweepResults.read(tmp, plan, plan.points());
     assertEquals(2 * 3 * 3, results.rows().size());
     List<String> notes = new ArrayList<>();
-    List<XYChart> panels = SweepFigure.panels(plan, results, 4, "rot", notes);
+    List<XYChart> panels = SweepFigure.panels(plan, results, Support.ofGroup(4), "rot", notes);
     assertEquals(1, panels.size());
     XYSeries augmented = panels.get(0).getSeriesMap().get("AUGMENTED");
     assertEquals(List.of(0.5, 2.0), Arrays.stream(augmented.getXData()).boxed().toList());
@@ -128,7 +128,7 @@ class SweepFigureTest {
     assertEquals(Math.sqrt(5) * 3e-3, augmented.getYData()[0], 1e-15);
     assertTrue(notes.stream().anyMatch(n -> n.contains("--penalty = 0 cannot be placed on the log axis")), notes.toString());
     assertTrue(notes.stream().anyMatch(n -> n.startsWith("EQUIVARIANT's mean final ‖A_E⊥‖ is 0")), notes.toString());
-    String report = SweepReport.markdown(plan, results, "rot", 4, true, notes);
+    String report = SweepReport.markdown(plan, results, "rot", Support.ofGroup(4), true, notes);
     assertTrue(report.contains("--penalty = 0 cannot be placed on the log axis"), report);
     // The table keeps γ = 0.
     assertTrue(report.contains("| 0 | AUGMENTED | 2 | " + String.format(java.util.Locale.ROOT, "%.4e", Math.sqrt(5) * 6e-3)),
@@ -148,7 +148,7 @@ class SweepFigureTest {
     point(tmp, "naug=all", 1e-4);
     SweepResults results = SweepResults.read(tmp, plan, plan.points());
     List<String> notes = new ArrayList<>();
-    XYChart c = SweepFigure.panels(plan, results, 4, "rot", notes).get(0);
+    XYChart c = SweepFigure.panels(plan, results, Support.ofGroup(4), "rot", notes).get(0);
     XYSeries augmented = c.getSeriesMap().get("AUGMENTED");
     // The sampled N_aug on the line; all apart, at |G|, and only for AUGMENTED (the others do not augment).
     assertEquals(List.of(1.0, 2.0), Arrays.stream(augmented.getXData()).boxed().toList());
@@ -163,7 +163,7 @@ class SweepFigureTest {
     double y0 = augmented.getYData()[0];
     assertEquals(List.of(1.0, 4.0), Arrays.stream(line.getXData()).boxed().toList());
     assertEquals(y0 / 2, line.getYData()[1], 1e-18, "1/√4 of the value at N_aug = 1");
-    String report = SweepReport.markdown(plan, results, "rot", 4, true, notes);
+    String report = SweepReport.markdown(plan, results, "rot", Support.ofGroup(4), true, notes);
     assertTrue(report.contains("| all (|G| = 4, exact) |"), report);
     assertTrue(report.contains("black diamond"), report);
   }
