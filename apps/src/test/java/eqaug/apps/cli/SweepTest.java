@@ -307,35 +307,6 @@ class SweepTest {
     assertFalse(Files.exists(dir.resolve("points").resolve(NAMES.get(3))), "nothing after the failed point ran");
   }
 
-  /** --naug all: the exact augmented gradient; the sweep draws it at |G| (C4: 4) and the noise table names it. */
-  @Test
-  void nAugAllIsAPointLikeAnyOtherAndIsPlacedAtTheOrderOfG() throws IOException {
-    Path dir = tmp.resolve("all");
-    CliTest.Result r = CliTest.run("sweep", "rot", "--runs", "1", "--epochs", "1", "--samples", "4", "--naug", "1,all",
-        "-q", "--out", dir.toString());
-    assertEquals(0, r.code(), r.err());
-    List<String> csv = Files.readAllLines(dir.resolve("sweep.csv"));
-    double sampled = Double.NaN;
-    double exact = Double.NaN;
-    for (String line : csv.subList(1, csv.size())) {
-      String[] f = line.split(",", -1);
-      if (f[2].equals("AUGMENTED")) {
-        if (f[0].equals("1")) {
-          sampled = Double.parseDouble(f[4]);
-        } else {
-          assertEquals("all", f[0]);
-          exact = Double.parseDouble(f[4]);
-        }
-      }
-    }
-    // One step of the exact augmented gradient from A0 in E stays in E up to float32 rounding (Corollary 1),
-    // far below one sampled rotation's step off E.
-    assertTrue(exact < 1e-3 * sampled, "exact " + exact + ", sampled " + sampled);
-    String report = Files.readString(dir.resolve("report.md"));
-    assertTrue(report.contains("| all (|G| = 4, exact) |"), report);
-    EndToEndTest.checkPng(dir, 1);
-  }
-
   /** all is every element of what AUGMENTED draws from: S_6 (720), or --augment-by's subgroup <(0 1)> (2). */
   @Test
   void nAugAllIsPlacedAtTheSizeOfWhatItAveragesOver() throws IOException {
@@ -345,6 +316,23 @@ class SweepTest {
     assertEquals(0, CliTest.run(with(base, "--out", g.toString())).code());
     String report = Files.readString(g.resolve("report.md"));
     assertTrue(report.contains("| all (|G| = 720, exact) |"), report);
+    List<String> csv = Files.readAllLines(g.resolve("sweep.csv"));
+    double sampled = Double.NaN;
+    double exact = Double.NaN;
+    for (String line : csv.subList(1, csv.size())) {
+      String[] f = line.split(",", -1); // naug,run,strategy,epoch,dist_E,...
+      if (f[2].equals("AUGMENTED")) {
+        if (f[0].equals("1")) {
+          sampled = Double.parseDouble(f[4]);
+        } else {
+          exact = Double.parseDouble(f[4]);
+        }
+      }
+    }
+    // A step of the exact augmented gradient from A0 in E stays in E up to float32 rounding (Corollary 1), far
+    // below one sampled permutation's step off E.
+    assertTrue(exact < 1e-3 * sampled, "exact " + exact + ", sampled " + sampled);
+    EndToEndTest.checkPng(g, 1);
     Path h = tmp.resolve("h");
     CliTest.Result r = CliTest.run(with(base, "--augment-by", "(0 1)", "--out", h.toString()));
     assertEquals(0, r.code(), r.err());
