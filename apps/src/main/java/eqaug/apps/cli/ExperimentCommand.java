@@ -178,6 +178,11 @@ abstract class ExperimentCommand implements Callable<Integer> {
         result = session.run(exp, protocol, folder, progress, out, zoomPanel(), prior);
       }
       result.summary().print(out, exp.title() + " — results in " + folder.path());
+      String drift = eqaug.apps.report.Report.augmentedDrift(result.table(), protocol, options.precision(),
+          result.outcome().initialNorms.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+      if (drift != null) {
+        out.println("  " + drift);
+      }
     }
     return 0;
   }

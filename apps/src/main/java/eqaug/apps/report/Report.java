@@ -87,6 +87,18 @@ public final class Report {
     return md.toString();
   }
 
+  /**
+   * One line on AUGMENTED's drift against the sampling-noise model, run by run (docs/noise.md), for an experiment
+   * command's closing summary; null when the table has no AUGMENTED runs with the gradient column.
+   */
+  public static String augmentedDrift(MetricsTable t, Protocol p, Precision precision, double meanNormA0) {
+    ReportChecks.Evidence ev = ReportChecks.Evidence.of(t, p.train().lr(), p.train().penalty(), meanNormA0, precision);
+    if (!ev.available()) {
+      return null;
+    }
+    return "AUGMENTED's drift against the sampling noise's walk (docs/noise.md): " + ev.describe();
+  }
+
   private static ReportChecks.Verdict instability(Section s, Precision precision) {
     return ReportChecks.instability(s.table(), s.meanInitialNorm(), precision, s.protocol().train().lr(),
         s.protocol().train().penalty());
