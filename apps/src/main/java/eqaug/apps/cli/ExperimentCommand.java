@@ -30,6 +30,9 @@ abstract class ExperimentCommand implements Callable<Integer> {
   @Mixin
   ExperimentOptions options = new ExperimentOptions();
 
+  /** Where the command's text goes (null: System.out); a sweep runs its points with their text set aside. */
+  PrintStream stdout;
+
   /** The protocol of the chosen scale, before the user's overrides. */
   abstract Protocol defaults(ExperimentOptions.Scale scale);
 
@@ -119,7 +122,7 @@ abstract class ExperimentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintStream out = System.out;
+    PrintStream out = stdout != null ? stdout : System.out;
     Protocol protocol = protocol();
     WorkUnits.Shard shard = options.shard();
     if (options.listUnits) {

@@ -15,12 +15,14 @@ import picocli.CommandLine.Spec;
     description = {
         "Equivariant vs augmented vs nominal training of MLPs on symmetric data",
         "(Flinth & Ohlsson, Optimization Dynamics of Equivariant and Augmented Neural Networks)."},
-    subcommands = {ReproduceCommand.class, PermCommand.class, TransCommand.class, RotCommand.class, StabilityCommand.class, MergeCommand.class,
+    subcommands = {ReproduceCommand.class, PermCommand.class, TransCommand.class, RotCommand.class, StabilityCommand.class, SweepCommand.class,
+        MergeCommand.class,
         SlurmCommand.class, BenchCommand.class,
         DevicesCommand.class},
     footer = {"", "Main job: eqaug reproduce   (all three experiments, Figure 1 and report.md; quick scale ~5 min)",
         "Quick look: eqaug perm      (Experiment 1 alone, under a minute)",
-        "Is E stable? eqaug stability perm   (Hessian spectra on E-perp and E, a few minutes)"})
+        "Is E stable? eqaug stability perm   (Hessian spectra on E-perp and E, a few minutes)",
+        "Sweeps: eqaug sweep rot --naug 1,4,all --precision fp32,fp64   (a point per combination)"})
 public final class Main implements Runnable {
   /** Exit code for bad input: an unknown option, a bad value, an unusable file or folder. */
   static final int USAGE = 2;
@@ -80,6 +82,8 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     // eqaug slurm passes the options it does not know on to the command it runs.
     cl.getSubcommands().get("slurm").setUnmatchedOptionsArePositionalParams(true);
+    // eqaug sweep passes the options it does not sweep on to the experiment command of every point.
+    cl.getSubcommands().get("sweep").setUnmatchedOptionsArePositionalParams(true);
     cl.setParameterExceptionHandler((ex, a) -> {
       CommandLine where = ex.getCommandLine();
       PrintWriter err = where.getErr();

@@ -29,7 +29,7 @@ public final class Figure {
 
   private Figure() {}
 
-  static Color color(Strategy s) {
+  public static Color color(Strategy s) {
     return switch (s) {
       case NOMINAL -> new Color(0xd6, 0x27, 0x28);
       case AUGMENTED -> new Color(0x1f, 0x77, 0xb4);
