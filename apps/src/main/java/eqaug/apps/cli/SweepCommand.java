@@ -190,7 +190,9 @@ final class SweepCommand implements Callable<Integer> {
       write(folder, "sweep.csv", results.csv());
       List<String> notes = new ArrayList<>();
       boolean figure = drawFigure(folder, plan, results, checked, notes, stderr);
-      write(folder, "report.md", SweepReport.markdown(plan, results, checked.title(), checked.support(), figure, notes));
+      String evidence = eqaug.apps.sweep.SweepEvidence.read(dir, points).markdown();
+      write(folder, "report.md", SweepReport.markdown(plan, results, checked.title(), checked.support(), figure, notes)
+          + evidence);
       json.write(COMPLETE);
       SweepReport.print(stdout, results, checked.title() + " sweep — results in " + dir);
     }

@@ -316,6 +316,12 @@ class SweepTest {
     assertEquals(0, CliTest.run(with(base, "--out", g.toString())).code());
     String report = Files.readString(g.resolve("report.md"));
     assertTrue(report.contains("| all (|G| = 720, exact) |"), report);
+    // The causes separated from the points themselves: exact augmentation's drift is fp32 rounding, far below the
+    // sampled drift, which the noise model reads.
+    assertTrue(report.contains("## Noise, rounding or instability?"), report);
+    assertTrue(report.contains("rounding is not what moves sampled AUGMENTED off E"), report);
+    assertTrue(report.contains("| naug=1 | ") && report.contains("**Sampling noise and instability** (sampled points, "
+        + "1 AUGMENTED runs)"), report);
     List<String> csv = Files.readAllLines(g.resolve("sweep.csv"));
     double sampled = Double.NaN;
     double exact = Double.NaN;
