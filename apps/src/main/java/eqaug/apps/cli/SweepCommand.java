@@ -77,6 +77,10 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--perturb", paramLabel = "LIST", description = "Perturbation sizes epsilon >= 0.")
   String perturb;
 
+  @Option(names = "--augment-by", paramLabel = "LIST",
+      description = "--augment-by specs separated by ';' ('G': Haar on G), e.g. 'G;r2;e:2,r2:3'.")
+  String augmentBy;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Sweep folder (default: a new one under results/).")
   Path out;
 
@@ -103,7 +107,14 @@ final class SweepCommand implements Callable<Integer> {
           + experiment + "'");
     }
     StabilityCommand.experimentCommand(experiment); // an unknown experiment is refused here
-    List<String> passArguments = List.copyOf(inner.subList(1, inner.size()));
+    List<String> passArguments = new ArrayList<>(inner.subList(1, inner.size()));
+    if (augmentBy != null && !augmentBy.contains(";")) {
+      // One spec is not a list: every point draws from it, as any other option passed on to the command.
+      passArguments.add("--augment-by");
+      passArguments.add(augmentBy);
+      augmentBy = null;
+    }
+    passArguments = List.copyOf(passArguments);
     Map<String, String> passThrough = passThrough(experiment, passArguments);
     Map<SweptOption, String> lists = new EnumMap<>(SweptOption.class);
     put(lists, SweptOption.NAUG, naug);
@@ -111,6 +122,12 @@ final class SweepCommand implements Callable<Integer> {
     put(lists, SweptOption.PRECISION, precision);
     put(lists, SweptOption.LR, lr);
     put(lists, SweptOption.PERTURB, perturb);
+    put(lists, SweptOption.AUGMENT_BY, augmentBy);
+    if (augmentBy != null && naug != null && naug.contains(SweptOption.ALL)) {
+      // 'all' would average over a different support at every point; the figure places it at one.
+      throw new UsageException("--naug all cannot be swept together with a list of --augment-by specs; sweep each "
+          + "--augment-by separately (a single spec is passed on to every point)");
+    }
     SweepPlan plan = new SweepPlan(experiment, lists, passArguments, passThrough);
     if (resume && out == null) {
       throw new UsageException("--resume needs --out DIR, the folder of the interrupted sweep");

@@ -22,6 +22,9 @@ public final class SweepPlan {
     public List<String> arguments() {
       List<String> a = new ArrayList<>();
       values.forEach((o, v) -> {
+        if (o == SweptOption.AUGMENT_BY && v.equals(SweptOption.HAAR_ON_G)) {
+          return; // the paper's augmentation: the option left out
+        }
         a.add(o.option());
         a.add(v);
       });
@@ -92,7 +95,7 @@ public final class SweepPlan {
     List<Point> ps = new ArrayList<>();
     for (Map<SweptOption, String> c : combos) {
       List<String> parts = new ArrayList<>();
-      c.forEach((o, v) -> parts.add(o.column() + "=" + v));
+      c.forEach((o, v) -> parts.add(o.column() + "=" + o.label(v)));
       ps.add(new Point(ps.size(), String.join(",", parts), c));
     }
     return List.copyOf(ps);
@@ -118,7 +121,8 @@ public final class SweepPlan {
   /** The command line that made this sweep (without --out and -q). */
   public String commandLine() {
     StringBuilder sb = new StringBuilder("eqaug sweep ").append(experiment);
-    swept.forEach((o, v) -> sb.append(' ').append(o.option()).append(' ').append(String.join(",", v)));
+    swept.forEach((o, v) -> sb.append(' ').append(o.option()).append(' ')
+        .append(o == SweptOption.AUGMENT_BY ? "'" + String.join(";", v) + "'" : String.join(",", v)));
     for (String a : passArguments) {
       sb.append(' ').append(a);
     }
@@ -165,8 +169,8 @@ public final class SweepPlan {
     }
     Map<?, ?> theirSwept = stored.get("swept") instanceof Map<?, ?> m ? m : Map.of();
     for (SweptOption o : SweptOption.values()) {
-      String here = swept.containsKey(o) ? String.join(",", swept.get(o)) : null;
-      String there = theirSwept.get(o.option()) instanceof List<?> l ? join(l) : null;
+      String here = swept.containsKey(o) ? String.join(o.separator(), swept.get(o)) : null;
+      String there = theirSwept.get(o.option()) instanceof List<?> l ? join(l, o.separator()) : null;
       if (!Objects.equals(here, there)) {
         return o.option() + " " + describe(here, there);
       }
@@ -185,10 +189,10 @@ public final class SweepPlan {
     return null;
   }
 
-  private static String join(List<?> l) {
+  private static String join(List<?> l, String separator) {
     List<String> s = new ArrayList<>();
     l.forEach(x -> s.add(String.valueOf(x)));
-    return String.join(",", s);
+    return String.join(separator, s);
   }
 
   private static String describe(String here, String there) {

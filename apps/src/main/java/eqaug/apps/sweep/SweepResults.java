@@ -86,7 +86,8 @@ public final class SweepResults {
   public String csv() {
     StringBuilder sb = new StringBuilder(header()).append('\n');
     for (Row r : rows) {
-      r.point().values().values().forEach(v -> sb.append(v).append(','));
+      // An --augment-by spec may hold commas: quoted, as CSV readers expect.
+      r.point().values().values().forEach(v -> sb.append(v.contains(",") ? "\"" + v + "\"" : v).append(','));
       sb.append(r.run()).append(',').append(r.strategy()).append(',').append(r.epoch()).append(',')
           .append(r.distE()).append(',').append(r.distInit()).append(',').append(r.loss()).append(',')
           .append(r.accuracy()).append(',').append(r.authorsDistE()).append(',');

@@ -15,7 +15,11 @@ public enum SweptOption {
   PENALTY("--penalty", "penalty", "γ (--penalty)", "numbers ≥ 0"),
   PRECISION("--precision", "precision", null, "fp32 and fp64"),
   LR("--lr", "lr", "τ (--lr)", "positive numbers"),
-  PERTURB("--perturb", "perturb", "ε (--perturb)", "numbers ≥ 0");
+  PERTURB("--perturb", "perturb", "ε (--perturb)", "numbers ≥ 0"),
+  AUGMENT_BY("--augment-by", "augment_by", null, "--augment-by specs separated by ';' ('G': Haar on G, no option)");
+
+  /** The value of --augment-by that means the paper's augmentation, Haar on G (the option left out). */
+  public static final String HAAR_ON_G = "G";
 
   /** The value of --naug that means every element of G (the exact augmented gradient). */
   public static final String ALL = "all";
@@ -52,6 +56,19 @@ public enum SweptOption {
     return axis;
   }
 
+  /** What separates the values of a list: ';' for --augment-by, whose specs hold commas; ',' otherwise. */
+  public String separator() {
+    return this == AUGMENT_BY ? ";" : ",";
+  }
+
+  /**
+   * A value as a folder name takes it: --augment-by's spec with every character other than letters, digits, '.',
+   * '+' and '-' turned into '_' (e.g. e:2,r2:3 becomes e_2_r2_3); other values as they are.
+   */
+  public String label(String value) {
+    return this == AUGMENT_BY ? value.replaceAll("[^A-Za-z0-9.+-]", "_") : value;
+  }
+
   /** The option of that command-line name, or null. */
   public static SweptOption of(String option) {
     for (SweptOption o : values()) {
@@ -72,14 +89,16 @@ public enum SweptOption {
     }
     List<String> values = new ArrayList<>();
     List<Object> seen = new ArrayList<>();
-    for (String v : list.split(",", -1)) {
+    for (String raw : list.split(java.util.regex.Pattern.quote(separator()), -1)) {
+      String v = this == AUGMENT_BY ? raw.strip() : raw;
       if (v.isEmpty()) {
         throw new UsageException(option + " " + list + ": an empty value (the list takes " + accepts
-            + ", separated by single commas)");
+            + ", separated by single " + (this == AUGMENT_BY ? "semicolons" : "commas") + ")");
       }
       Object key = key(v, list);
       if (seen.contains(key)) {
-        throw new UsageException(option + " " + list + ": " + v + " is listed twice");
+        throw new UsageException(option + " " + list + ": " + v + (this == AUGMENT_BY
+            ? " is listed twice (or names the same folder, " + key + ", as another value)" : " is listed twice"));
       }
       seen.add(key);
       values.add(v);
@@ -90,6 +109,11 @@ public enum SweptOption {
   /** The value as what identifies its point: a number, 'all' or a precision; refused if it is none of these. */
   private Object key(String v, String list) {
     switch (this) {
+      case AUGMENT_BY -> {
+        // The experiment command parses each spec against its group when the sweep checks every point; two specs
+        // with the same folder label would share a folder.
+        return label(v);
+      }
       case PRECISION -> {
         String p = v.toLowerCase(Locale.ROOT);
         if (!p.equals("fp32") && !p.equals("fp64")) {

@@ -348,6 +348,42 @@ class SweepTest {
     assertEquals("(0 1)", ((Map<?, ?>) json.get("pass_through")).get("--augment-by"));
   }
 
+  /**
+   * --augment-by as a list (';'-separated, 'G' for the paper's Haar on G): one point per spec, folder names made
+   * safe, sweep.csv quoting specs with commas, the G point equal to a run without the option, and claim (ii)
+   * compared across the augmentations.
+   */
+  @Test
+  void augmentByListsSweepHowAugmentedDrawsAndTheReportComparesClaimTwo() throws IOException {
+    String[] base = {"sweep", "perm", "--nodes", "4", "--runs", "1", "--epochs", "2", "--samples", "40", "--naug", "2",
+        "-q"};
+    Path dir = tmp.resolve("by");
+    CliTest.Result r = CliTest.run(with(base, "--augment-by", "G;(0 1);e:1,(0 1):3", "--out", dir.toString()));
+    assertEquals(0, r.code(), r.err());
+    for (String folder : new String[] {"naug=2,augment_by=G", "naug=2,augment_by=_0_1_",
+        "naug=2,augment_by=e_1__0_1__3"}) {
+      assertTrue(Files.isRegularFile(dir.resolve("points").resolve(folder).resolve("metrics.csv")), folder);
+    }
+    List<String> csv = Files.readAllLines(dir.resolve("sweep.csv"));
+    assertTrue(csv.stream().anyMatch(l -> l.startsWith("2,\"e:1,(0 1):3\",0,AUGMENTED,")), String.join("\n", csv));
+    Path direct = tmp.resolve("direct");
+    assertEquals(0, CliTest.run("perm", "--nodes", "4", "--runs", "1", "--epochs", "2", "--samples", "40", "--naug", "2",
+        "-q", "--out", direct.toString()).code());
+    assertEquals(Files.readString(direct.resolve("metrics.csv")),
+        Files.readString(dir.resolve("points/naug=2,augment_by=G/metrics.csv")), "G is the paper's augmentation");
+    String report = Files.readString(dir.resolve("report.md"));
+    assertTrue(report.contains("**Claim (ii) by augmentation**") && report.contains("naug=2,augment_by=_0_1_: ")
+        && report.contains("× Haar on G's"), report);
+    // 'all' over a different support at every point is refused, and so are two specs that share a folder name.
+    CliTest.Result both = CliTest.run(with(base, "--augment-by", "G;(0 1)", "--naug", "2,all", "--out",
+        tmp.resolve("both").toString()));
+    assertEquals(2, both.code(), both.err());
+    assertFalse(Files.exists(tmp.resolve("both")));
+    CliTest.Result same = CliTest.run(with(base, "--augment-by", "(0 1);(0,1)", "--out", tmp.resolve("same").toString()));
+    assertEquals(2, same.code(), same.err());
+    assertTrue(same.err().contains("names the same folder"), same.err());
+  }
+
   @Test
   void nAugAllOnAGroupTooLargeToEnumerateIsRefusedBeforeAnythingIsWritten() {
     Path out = tmp.resolve("s10");
