@@ -3,6 +3,7 @@ package eqaug.apps.cli;
 import eqaug.apps.experiments.AugmentBy;
 import eqaug.apps.experiments.Experiment;
 import eqaug.apps.results.ExperimentRunner;
+import eqaug.apps.results.DirectionFile;
 import eqaug.apps.results.InitFile;
 import eqaug.apps.results.SavedParameters;
 import eqaug.apps.experiments.MemoryBudget;
@@ -145,12 +146,16 @@ abstract class ExperimentCommand implements Callable<Integer> {
     Experiment exp = create(protocol); // data problems surface before any folder is made
     protocol = fitToData(protocol, exp, options);
     InitFile init = options.init == null ? null : InitFile.load(options.init, exp);
+    DirectionFile along = options.perturbAlong == null ? null : DirectionFile.load(options.perturbAlong, exp);
+    if (along != null) {
+      protocol = protocol.withPerturbation(protocol.perturbation().along(along.direction()));
+    }
     if (shard != null) {
       return callShard(exp, protocol, backend, shard, dir, out);
     }
     MemoryBudget.checkTraining(exp, protocol, options.threads(), options.parallelRuns(), backend.name().equals("cpu"),
         options.precision());
-    ExperimentSession session = new ExperimentSession(options, backend).startingFrom(init);
+    ExperimentSession session = new ExperimentSession(options, backend).startingFrom(init).perturbedAlong(along);
     try (ResultsFolder folder = options.resume ? ResultsFolder.reopen(options.out, "--out")
         : options.out == null ? ResultsFolder.createDefault(name()) : ResultsFolder.open(options.out, "--out")) {
       PriorResults prior = null;
@@ -171,6 +176,9 @@ abstract class ExperimentCommand implements Callable<Integer> {
         }
         if (init != null && init.warning() != null) {
           progress.warn(init.warning());
+        }
+        if (along != null && along.warning() != null) {
+          progress.warn(along.warning());
         }
         result = session.run(exp, protocol, folder, progress, out, zoomPanel(), prior);
       }
