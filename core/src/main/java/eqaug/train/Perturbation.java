@@ -51,10 +51,13 @@ public record Perturbation(double epsilon, boolean paired, double[] direction) {
   }
 
   /** A direction's E-perp part, normalised, and the norms of what it was made from (Lemma 2's split). */
-  public record OffE(double[] unit, double norm, double perpNorm) {
-    /** ||Pi_E v|| / ||v|| (batch-norm entries count in E): the share of v that the projection removed. */
+  public record OffE(double[] unit, double norm, double perpNorm, double removedNorm) {
+    /**
+     * ||v - Pi_E-perp v|| / ||v|| (batch-norm entries count in E): the share of v that the projection removed,
+     * summed directly (from ||v||² − ||Pi_E-perp v||² it would cancel below about 1e-8).
+     */
     public double removedShare() {
-      return norm == 0 ? 0 : Math.sqrt(Math.max(0, norm * norm - perpNorm * perpNorm)) / norm;
+      return norm == 0 ? 0 : removedNorm / norm;
     }
   }
 
@@ -75,8 +78,10 @@ public record Perturbation(double epsilon, boolean paired, double[] direction) {
     double[] u = v.clone();
     new EquivariantProjection(layout).ontoComplement(u);
     double perp = 0;
-    for (double x : u) {
-      perp += x * x;
+    double removed = 0;
+    for (int i = 0; i < u.length; i++) {
+      perp += u[i] * u[i];
+      removed += (v[i] - u[i]) * (v[i] - u[i]);
     }
     perp = Math.sqrt(perp);
     if (!(perp > 1e-12 * norm) || !Double.isFinite(perp)) {
@@ -86,7 +91,7 @@ public record Perturbation(double epsilon, boolean paired, double[] direction) {
     for (int i = 0; i < u.length; i++) {
       u[i] /= perp;
     }
-    return new OffE(u, norm, perp);
+    return new OffE(u, norm, perp, Math.sqrt(removed));
   }
 
   @Override

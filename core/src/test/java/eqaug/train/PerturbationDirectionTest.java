@@ -67,7 +67,7 @@ class PerturbationDirectionTest {
     assertEquals(norm(onE) / norm(v), off.removedShare(), 1e-12);
     assertTrue(off.removedShare() > 0.1, "a Gaussian vector has a sizeable E part here: " + off.removedShare());
     // A vector already in E-perp loses nothing.
-    assertEquals(0, Perturbation.unitOffE(LAYOUT, off.unit()).removedShare(), 1e-7);
+    assertEquals(0, Perturbation.unitOffE(LAYOUT, off.unit()).removedShare(), 1e-14);
   }
 
   @Test

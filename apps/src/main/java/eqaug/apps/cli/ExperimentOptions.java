@@ -34,8 +34,8 @@ final class ExperimentOptions {
   Double perturb;
 
   @Option(names = "--perturb-along", paramLabel = "FILE",
-      description = {"With --perturb: u read from this .npz (layout: docs/params.md, e.g. a vector of stability",
-          "--save-vectors), projected onto E-perp and normalised; the same u for every run and strategy."})
+      description = "With --perturb: u read from this .npz (layout: docs/params.md, e.g. a vector of stability "
+          + "--save-vectors), projected onto E-perp and normalised; the same u for every run and strategy.")
   Path perturbAlong;
 
   @Option(names = "--augment-by", paramLabel = "SPEC",

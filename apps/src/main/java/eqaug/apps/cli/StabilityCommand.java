@@ -104,9 +104,9 @@ final class StabilityCommand implements Callable<Integer> {
   Integer traceProbes;
 
   @Option(names = "--save-vectors",
-      description = {"Write the unit Ritz vector of the smallest eigenvalue on E-perp and on E at every point to",
-          "vectors/run-R/epoch-K-E-perp-min.npz and -E-min.npz (layout: docs/params.md, <f8), listed in vectors.csv;",
-          "perm/trans/rot --perturb EPS --perturb-along FILE start along one."})
+      description = "Write the unit Ritz vector of the smallest eigenvalue on E-perp and on E at every point to "
+          + "vectors/run-R/epoch-K-E-perp-min.npz and -E-min.npz (layout: docs/params.md, <f8), listed in "
+          + "vectors.csv; perm/trans/rot --perturb EPS --perturb-along FILE start along one.")
   boolean saveVectors;
 
   @Option(names = "--nodes", paramLabel = "N",

@@ -219,9 +219,48 @@ class PerturbAlongCliTest {
     assertEquals(mixedFile.toAbsolutePath().normalize().toString(), along.get("path"));
     assertEquals(0.6, ((Number) along.get("removed_E_share")).doubleValue(), 1e-9);
 
-    // --resume with another direction file is refused.
+    // --resume with another direction file is refused; with the same one the complete folder is left as it is.
     CliTest.Result other = perm(grow, mixedFile, "--resume");
     assertEquals(2, other.code(), other.out() + other.err());
+    assertTrue(other.err().contains("perturb_along"), other.err());
+    CliTest.Result same = perm(grow, perpFile(), "--resume");
+    assertEquals(0, same.code(), same.err());
+    assertTrue(same.out().contains("is complete"), same.out());
+  }
+
+  /**
+   * A {@code <f4} copy of the vector gives the same u up to float rounding, without a warning: its E part
+   * (rounding, about 1e-8 of its norm) is below the warning's 1e-6.
+   */
+  @Test
+  void aFloat32FileGivesTheSameDirectionWithoutAWarning() throws IOException {
+    Map<String, Npy.Array> arrays = Npz.read(perpFile());
+    Map<String, Npy.Array> f4 = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, Npy.Array> e : arrays.entrySet()) {
+      double[] d = e.getValue().data().clone();
+      for (int i = 0; i < d.length; i++) {
+        d[i] = (float) d[i];
+      }
+      f4.put(e.getKey(), new Npy.Array(Npy.Dtype.F4, e.getValue().shape(), d));
+    }
+    Path file = tmp.resolve("f4.npz");
+    Files.write(file, Npz.write(f4));
+    PermCommand perm = new PermCommand();
+    perm.nodes = 4;
+    Experiment exp = perm.create(new Protocol(1, 20, new TrainConfig(1, 1e-5, 20, 1), 1));
+    eqaug.apps.results.DirectionFile a = eqaug.apps.results.DirectionFile.load(perpFile(), exp);
+    eqaug.apps.results.DirectionFile b = eqaug.apps.results.DirectionFile.load(file, exp);
+    assertTrue(a.removedShare() < 1e-12, "the saved E-perp vector lies in E-perp: " + a.removedShare());
+    assertTrue(b.removedShare() > 0 && b.removedShare() < 1e-6, "float rounding only: " + b.removedShare());
+    assertEquals(null, a.warning());
+    assertEquals(null, b.warning());
+    assertEquals(sha256(file), b.sha256());
+    double[] diff = a.direction().clone();
+    for (int i = 0; i < diff.length; i++) {
+      diff[i] -= b.direction()[i];
+    }
+    assertTrue(Math.sqrt(dot(diff, diff)) < 1e-6, "the same u to float rounding: " + Math.sqrt(dot(diff, diff)));
+    assertEquals(1, Math.sqrt(dot(b.direction(), b.direction())), 1e-14);
   }
 
   /** Files that cannot give a direction are refused in one line, exit 2, before any folder is made. */
