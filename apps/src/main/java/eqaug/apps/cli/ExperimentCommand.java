@@ -90,6 +90,20 @@ abstract class ExperimentCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * --perturb-along's file, read and checked for {@code exp}'s network before any folder is made (null without the
+   * option). A command that takes ExperimentOptions and trains must apply it with {@link #perturbedAlong} or
+   * refuse the option, never ignore it.
+   */
+  static DirectionFile directionFile(ExperimentOptions options, Experiment exp) {
+    return options.perturbAlong == null ? null : DirectionFile.load(options.perturbAlong, exp);
+  }
+
+  /** The protocol with its perturbation along {@code along}'s direction (unchanged when it is null). */
+  static Protocol perturbedAlong(Protocol protocol, DirectionFile along) {
+    return along == null ? protocol : protocol.withPerturbation(protocol.perturbation().along(along.direction()));
+  }
+
   /** The protocol's work less what a resumed folder has done (the progress bar counts only what is left). */
   static long remainingWork(Experiment exp, Protocol protocol, PriorResults prior) {
     long work = ExperimentRunner.work(exp, protocol);
@@ -146,10 +160,8 @@ abstract class ExperimentCommand implements Callable<Integer> {
     Experiment exp = create(protocol); // data problems surface before any folder is made
     protocol = fitToData(protocol, exp, options);
     InitFile init = options.init == null ? null : InitFile.load(options.init, exp);
-    DirectionFile along = options.perturbAlong == null ? null : DirectionFile.load(options.perturbAlong, exp);
-    if (along != null) {
-      protocol = protocol.withPerturbation(protocol.perturbation().along(along.direction()));
-    }
+    DirectionFile along = directionFile(options, exp);
+    protocol = perturbedAlong(protocol, along);
     if (shard != null) {
       return callShard(exp, protocol, backend, shard, dir, out);
     }
