@@ -68,6 +68,21 @@ public final class StabilityAnalysis {
     public double lambdaMax() {
       return result.largest().get(0).value();
     }
+
+    /** The unit Ritz vector of the smallest Ritz value (null once dropped by {@link #withoutVectors}). */
+    public double[] leastVector() {
+      return result.smallest().get(0).vector();
+    }
+
+    /** The same values and residuals without the Ritz vectors (each of dim L doubles). */
+    public Block withoutVectors() {
+      return new Block(name, dim, new Lanczos.Result(result.steps(), result.invariant(), bare(result.smallest()),
+          bare(result.largest()), result.ritzValues()));
+    }
+
+    private static List<Lanczos.RitzPair> bare(List<Lanczos.RitzPair> pairs) {
+      return pairs.stream().map(p -> new Lanczos.RitzPair(p.value(), p.residual(), p.estimate(), null)).toList();
+    }
   }
 
   /** A share of a unit vector's squared norm: a linear layer, or the rows feeding one batch-norm channel. */
@@ -82,7 +97,17 @@ public final class StabilityAnalysis {
       int elements, boolean exact, double kinkDistance, List<Weight> layerWeights, List<Weight> channelWeights,
       List<Weight> layerWeightsE, List<Weight> channelWeightsE, long nominalProducts, double curvatureCheckPerp,
       double curvatureCheckE, double secantCurvaturePerp, SpectralDensity densityPerp,
-      HutchinsonTrace.Result tracePerp) {}
+      HutchinsonTrace.Result tracePerp) {
+    /**
+     * This point with its blocks' Ritz vectors dropped (4K vectors of dim L doubles: 2 GB at K = 2 in Experiment
+     * 3), for keeping many points once their vectors have been used or written.
+     */
+    public Point withoutVectors() {
+      return new Point(complement.withoutVectors(), equivariant.withoutVectors(), distanceToE, norm, projected,
+          elements, exact, kinkDistance, layerWeights, channelWeights, layerWeightsE, channelWeightsE,
+          nominalProducts, curvatureCheckPerp, curvatureCheckE, secantCurvaturePerp, densityPerp, tracePerp);
+    }
+  }
 
   /**
    * The step of the secant curvature y · (∇R(A + εy) − ∇R(A − εy)) / 2ε along the least stable E⊥ vector: about

@@ -77,6 +77,24 @@ public final class ParameterArrays {
    * shape, and a non-finite value (or one that overflows float).
    */
   public static float[] toFloats(ParameterLayout layout, Map<String, Npy.Array> arrays) throws NpyFormatException {
+    double[] d = flat(layout, arrays, true);
+    float[] a = new float[d.length];
+    for (int i = 0; i < d.length; i++) {
+      a[i] = (float) d[i];
+    }
+    return a;
+  }
+
+  /**
+   * The flat parameter vector in double (no rounding of {@code <f8} values), with the checks of
+   * {@link #toFloats}, a value beyond float range allowed.
+   */
+  public static double[] toDoubles(ParameterLayout layout, Map<String, Npy.Array> arrays) throws NpyFormatException {
+    return flat(layout, arrays, false);
+  }
+
+  private static double[] flat(ParameterLayout layout, Map<String, Npy.Array> arrays, boolean asFloat)
+      throws NpyFormatException {
     List<Slot> slots = slots(layout);
     Set<String> expected = new HashSet<>();
     for (Slot s : slots) {
@@ -88,7 +106,7 @@ public final class ParameterArrays {
             + slots.stream().map(Slot::name).toList() + ")");
       }
     }
-    float[] a = new float[layout.size()];
+    double[] a = new double[layout.size()];
     for (Slot s : slots) {
       Npy.Array arr = arrays.get(s.name());
       if (arr == null) {
@@ -101,12 +119,11 @@ public final class ParameterArrays {
       }
       double[] d = arr.data();
       for (int i = 0; i < d.length; i++) {
-        float f = (float) d[i];
-        if (!Float.isFinite(f)) {
+        if (!(asFloat ? Float.isFinite((float) d[i]) : Double.isFinite(d[i]))) {
           throw new NpyFormatException("array '" + s.name() + "' holds a non-finite value at flat index " + i + " ("
               + d[i] + (Double.isFinite(d[i]) ? ", beyond float range" : "") + ")");
         }
-        a[s.offset() + i] = f;
+        a[s.offset() + i] = d[i];
       }
     }
     return a;

@@ -139,14 +139,14 @@ public record Study(Architecture architecture, Dataset data, TrainConfig train, 
     return new RandomStreams(seed);
   }
 
-  /** Run r's A^0: the unperturbed start, moved by ε u when the study is perturbed. */
+  /** Run r's A^0: the unperturbed start, moved by ε u when the study is perturbed (u given, or run r's draw). */
   public float[] initialParameters(int run) {
     float[] a0 = unperturbedParameters(run);
     if (perturbation == null) {
       return a0;
     }
     ParameterLayout layout = ParameterLayout.of(architecture);
-    return perturbation.apply(a0, Perturbation.direction(layout, streams().perturb(run)));
+    return perturbation.apply(a0, perturbation.direction(layout, () -> streams().perturb(run)));
   }
 
   /** Whether each part also trains the unperturbed start in lockstep (common random numbers). */

@@ -3,6 +3,7 @@ package eqaug.apps.cli;
 import eqaug.apps.experiments.AugmentBy;
 import eqaug.apps.experiments.Experiment;
 import eqaug.apps.results.ExperimentRunner;
+import eqaug.apps.results.DirectionFile;
 import eqaug.apps.results.InitFile;
 import eqaug.apps.results.SavedParameters;
 import eqaug.apps.experiments.MemoryBudget;
@@ -92,6 +93,20 @@ abstract class ExperimentCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * --perturb-along's file, read and checked for {@code exp}'s network before any folder is made (null without the
+   * option). A command that takes ExperimentOptions and trains must apply it with {@link #perturbedAlong} or
+   * refuse the option, never ignore it.
+   */
+  static DirectionFile directionFile(ExperimentOptions options, Experiment exp) {
+    return options.perturbAlong == null ? null : DirectionFile.load(options.perturbAlong, exp);
+  }
+
+  /** The protocol with its perturbation along {@code along}'s direction (unchanged when it is null). */
+  static Protocol perturbedAlong(Protocol protocol, DirectionFile along) {
+    return along == null ? protocol : protocol.withPerturbation(protocol.perturbation().along(along.direction()));
+  }
+
   /** The protocol's work less what a resumed folder has done (the progress bar counts only what is left). */
   static long remainingWork(Experiment exp, Protocol protocol, PriorResults prior) {
     long work = ExperimentRunner.work(exp, protocol);
@@ -148,12 +163,14 @@ abstract class ExperimentCommand implements Callable<Integer> {
     Experiment exp = create(protocol); // data problems surface before any folder is made
     protocol = fitToData(protocol, exp, options);
     InitFile init = options.init == null ? null : InitFile.load(options.init, exp);
+    DirectionFile along = directionFile(options, exp);
+    protocol = perturbedAlong(protocol, along);
     if (shard != null) {
       return callShard(exp, protocol, backend, shard, dir, out);
     }
     MemoryBudget.checkTraining(exp, protocol, options.threads(), options.parallelRuns(), backend.name().equals("cpu"),
         options.precision());
-    ExperimentSession session = new ExperimentSession(options, backend).startingFrom(init);
+    ExperimentSession session = new ExperimentSession(options, backend).startingFrom(init).perturbedAlong(along);
     try (ResultsFolder folder = options.resume ? ResultsFolder.reopen(options.out, "--out")
         : options.out == null ? ResultsFolder.createDefault(name()) : ResultsFolder.open(options.out, "--out")) {
       PriorResults prior = null;
@@ -174,6 +191,9 @@ abstract class ExperimentCommand implements Callable<Integer> {
         }
         if (init != null && init.warning() != null) {
           progress.warn(init.warning());
+        }
+        if (along != null && along.warning() != null) {
+          progress.warn(along.warning());
         }
         result = session.run(exp, protocol, folder, progress, out, zoomPanel(), prior);
       }

@@ -33,6 +33,11 @@ final class ExperimentOptions {
           "(the same u for every strategy of a run)."})
   Double perturb;
 
+  @Option(names = "--perturb-along", paramLabel = "FILE",
+      description = "With --perturb: u read from this .npz (layout: docs/params.md, e.g. a vector of stability "
+          + "--save-vectors), projected onto E-perp and normalised; the same u for every run and strategy.")
+  Path perturbAlong;
+
   @Option(names = "--augment-by", paramLabel = "SPEC",
       description = {"AUGMENTED draws from a subgroup of G given by generators (e.g. rot: r2, the 180° turns) or",
           "from weighted elements (e.g. e:2,r2:3); E and every metric stay G's. Grammar: docs/augment-by.md."})
@@ -171,6 +176,13 @@ final class ExperimentOptions {
     }
     if (paired && perturb == null) {
       throw new UsageException("--paired needs --perturb EPS (it trains A^0 + EPS u beside A^0)");
+    }
+    if (perturbAlong != null && perturb == null) {
+      throw new UsageException("--perturb-along needs --perturb EPS (it gives the direction u of A^0 + EPS u)");
+    }
+    if (perturbAlong != null && shard != null) {
+      throw new UsageException("--perturb-along cannot be combined with --shard (a merge would not carry the file); "
+          + "run without --shard");
     }
     if (paired && !device.equals("cpu")) {
       throw new UsageException("--paired trains two runs in lockstep on --device cpu only, not --device " + device);

@@ -3,6 +3,7 @@ package eqaug.apps.cli;
 import eqaug.apps.results.ConfigJson;
 import eqaug.apps.experiments.Experiment;
 import eqaug.apps.results.ExperimentRunner;
+import eqaug.apps.results.DirectionFile;
 import eqaug.apps.results.InitFile;
 import eqaug.apps.results.SavedParameters;
 import eqaug.nn.ParameterLayout;
@@ -37,6 +38,8 @@ public final class ExperimentSession {
   private final Backend backend;
   /** --init's parameters, loaded and checked before any folder was made; null: A^0 from the seed. */
   private InitFile init;
+  /** --perturb-along's direction file, or null (u drawn per run). */
+  private DirectionFile along;
 
   ExperimentSession(ExperimentOptions options, Backend backend) {
     this.options = options;
@@ -46,6 +49,12 @@ public final class ExperimentSession {
   /** Every run of this session starts from {@code init} (null: from the seed's A^0). */
   ExperimentSession startingFrom(InitFile init) {
     this.init = init;
+    return this;
+  }
+
+  /** Every run of this session is perturbed along {@code along}'s direction (null: a random one per run). */
+  ExperimentSession perturbedAlong(DirectionFile along) {
+    this.along = along;
     return this;
   }
 
@@ -97,7 +106,11 @@ public final class ExperimentSession {
     if (protocol.train().penalty() > 0) {
       out.printf("  penalty γ/2 ||Pi_E-perp A||^2 with γ = %g on every strategy%n", protocol.train().penalty());
     }
-    if (protocol.perturbation() != null) {
+    if (along != null) {
+      out.printf("  every run starts at A^0 + ε u, ε = %g, u = Pi_E-perp of %s normalised (sha256 %s)%s%n",
+          protocol.perturbation().epsilon(), along.path(), along.sha256(),
+          protocol.perturbation().paired() ? ", paired with the unperturbed A^0 (same draws)" : "");
+    } else if (protocol.perturbation() != null) {
       out.printf("  every run starts at A^0 + ε u, ε = %g, u a unit vector of E-perp%s%n", protocol.perturbation().epsilon(),
           protocol.perturbation().paired() ? ", paired with the unperturbed A^0 (same draws)" : "");
     }
@@ -212,6 +225,10 @@ public final class ExperimentSession {
     if (init != null) {
       params.put("init_sha256", init.sha256());
       m.put("init", init.describe());
+    }
+    if (along != null) {
+      params.put("perturb_along_sha256", along.sha256());
+      m.put("perturb_along", along.describe());
     }
   }
 

@@ -64,6 +64,10 @@ final class ReproduceCommand implements Callable<Integer> {
       throw new UsageException("--augment-by does not apply to reproduce (its three experiments have three groups); "
           + "use it with perm, trans or rot");
     }
+    if (options.perturbAlong != null) {
+      throw new UsageException("--perturb-along does not apply to reproduce (its three experiments have three networks); "
+          + "use it with perm, trans or rot");
+    }
     if (options.init != null) {
       throw new UsageException("--init does not apply to reproduce (its three experiments have three networks); "
           + "use it with perm, trans or rot");

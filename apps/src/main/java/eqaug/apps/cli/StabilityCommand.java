@@ -103,6 +103,12 @@ final class StabilityCommand implements Callable<Integer> {
       description = "Also estimate tr(H^aug on E-perp) by Hutchinson's estimator with this many probes.")
   Integer traceProbes;
 
+  @Option(names = "--save-vectors",
+      description = "Write the unit Ritz vector of the smallest eigenvalue on E-perp and on E at every point to "
+          + "vectors/run-R/epoch-K-E-perp-min.npz and -E-min.npz (layout: docs/params.md, <f8), listed in "
+          + "vectors.csv; perm/trans/rot --perturb EPS --perturb-along FILE start along one.")
+  boolean saveVectors;
+
   @Option(names = "--nodes", paramLabel = "N",
       description = "perm only: nodes per graph, even, 4 to 10 (default 10; S_6 has 720 elements, so --draws all fits).")
   Integer nodes;
@@ -192,8 +198,9 @@ final class StabilityCommand implements Callable<Integer> {
     if (!options.device.equals("cpu")) {
       throw new UsageException("--device " + options.device + ": the stability analysis runs on the CPU only");
     }
-    if (options.penalty != null || options.perturb != null || options.paired || options.augmentBy != null) {
-      throw new UsageException("--penalty, --perturb, --paired and --augment-by do not apply to stability (it analyses the "
+    if (options.penalty != null || options.perturb != null || options.perturbAlong != null || options.paired
+        || options.augmentBy != null) {
+      throw new UsageException("--penalty, --perturb, --perturb-along, --paired and --augment-by do not apply to stability (it analyses the "
           + "unpenalised H^aug on EQUIVARIANT's trajectory); use them with perm, trans, rot or sweep");
     }
     if (options.saveParams != null) {
@@ -277,6 +284,7 @@ final class StabilityCommand implements Callable<Integer> {
       rec.selectedRuns = selectedRuns;
       rec.precision = options.precision();
       rec.analysisTrace = trace;
+      rec.vectors = saveVectors ? new eqaug.apps.stability.SavedVectors(folder, layout) : null;
       rec.writeConfig("running");
       try (Progress progress = new Progress("stability " + experiment, Math.max(1, work), System.err, options.quiet)) {
         Study fresh = new Study(exp.architecture(), exp.data(), protocol.train(), protocol.runs(), protocol.seed(),
@@ -317,8 +325,12 @@ final class StabilityCommand implements Callable<Integer> {
                   analysis.densityProbes(), analysis.traceProbes());
               StabilityAnalysis.Point point = StabilityAnalysis.analyse(exp.architecture(), exp.data(),
                   p.train().batch(), a, o, threads, n -> progress.step(n * hvpMflop));
+              if (rec.vectors != null) {
+                rec.vectors.save(run, epoch, point);
+              }
+              // The points are kept for the tables; their 4K Ritz vectors (dim L doubles each) are not.
               StabilityPoint sp = new StabilityPoint(run, epoch, rec.lastRecord.loss(), rec.lastRecord.accuracy(),
-                  point, (System.nanoTime() - start) / 1e9);
+                  point.withoutVectors(), (System.nanoTime() - start) / 1e9);
               rec.add(sp);
               progress.message("");
               printPoint(out, sp, p);
@@ -333,7 +345,8 @@ final class StabilityCommand implements Callable<Integer> {
         }
       }
       rec.finish();
-      out.println("Results in " + folder.path() + " (stability.csv, points.csv, least-stable.csv, figure.png, report.md)");
+      out.println("Results in " + folder.path() + " (stability.csv, points.csv, least-stable.csv, figure.png, report.md"
+          + (saveVectors ? ", vectors.csv and vectors/" : "") + ")");
     }
     return 0;
   }
@@ -389,6 +402,7 @@ final class StabilityCommand implements Callable<Integer> {
     int analysisDensity;
     int analysisTrace;
     InitFile init;
+    eqaug.apps.stability.SavedVectors vectors;
     eqaug.train.Precision precision = eqaug.train.Precision.FP32;
     EpochRecord lastRecord;
 
@@ -412,6 +426,9 @@ final class StabilityCommand implements Callable<Integer> {
       ExperimentSession.write(folder, "points.csv",
           StabilityCsv.points(points, protocol.train().lr(), protocol.train().epochs()));
       ExperimentSession.write(folder, "least-stable.csv", StabilityCsv.weights(points));
+      if (vectors != null) {
+        ExperimentSession.write(folder, "vectors.csv", vectors.csv());
+      }
       if (p.analysis().densityPerp() != null) {
         ExperimentSession.write(folder, "density.csv", StabilityCsv.density(points));
       }
@@ -461,6 +478,9 @@ final class StabilityCommand implements Callable<Integer> {
       a.put("density_probes", analysisDensity);
       a.put("trace_probes", analysisTrace);
       a.put("points_done", points.size());
+      if (vectors != null) {
+        a.put("save_vectors", true);
+      }
       m.put("analysis", a);
       m.put("numerics", ConfigJson.numerics("cpu", precision));
       m.put("versions", RunInfo.describe());
@@ -470,6 +490,9 @@ final class StabilityCommand implements Callable<Integer> {
       timing.put("peak_heap_mib", RunInfo.peakHeapMiB());
       m.put("timing", timing);
       m.put("diverged", diverged);
+      if (vectors != null) {
+        m.put("vectors", vectors.entries());
+      }
       ExperimentSession.write(folder, "config.json", Json.write(m));
     }
 

@@ -24,6 +24,11 @@ public record Protocol(int runs, int samples, TrainConfig train, long seed, Pert
     return new Protocol(runs, samples, t, seed, perturbation);
   }
 
+  /** The same protocol from another start (null: A^0 itself). */
+  public Protocol withPerturbation(Perturbation p) {
+    return new Protocol(runs, samples, train, seed, p);
+  }
+
   /** The same protocol with another mini-batch size. */
   public Protocol withBatch(int batch) {
     return new Protocol(runs, samples, train.withBatch(batch), seed, perturbation);

@@ -1,14 +1,8 @@
 package eqaug.apps.results;
 
 import eqaug.apps.experiments.Experiment;
-import eqaug.apps.experiments.UsageException;
-import eqaug.io.Npy;
-import eqaug.io.Npz;
-import eqaug.io.ParameterArrays;
 import eqaug.nn.ParameterLayout;
 import eqaug.study.Study;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,27 +26,14 @@ public record InitFile(Path path, String sha256, float[] parameters, double norm
 
   /** Reads and checks {@code file} for {@code exp}'s network; any problem is one line naming it. */
   public static InitFile load(Path file, Experiment exp) {
-    String where = "--init " + file + ": ";
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException | SecurityException e) {
-      throw new UsageException(where + "cannot read the file (" + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
-    }
+    ParameterFile f = ParameterFile.read("--init", file);
     ParameterLayout layout = ParameterLayout.of(exp.architecture());
-    float[] a;
-    try {
-      Map<String, Npy.Array> arrays = Npz.read(file);
-      a = ParameterArrays.toFloats(layout, arrays);
-    } catch (IOException e) {
-      throw new UsageException(where + e.getMessage());
-    }
+    float[] a = f.floats(layout);
     double sq = 0;
     for (ParameterLayout.LayerView v : layout.layers()) {
       sq += v.orbits().distanceSquaredToE(a, v.offset());
     }
-    return new InitFile(file.toAbsolutePath().normalize(), sha256(bytes), a, Study.linearNorm(layout, a),
+    return new InitFile(f.path(), f.sha256(), a, Study.linearNorm(layout, a),
         Math.sqrt(sq));
   }
 
