@@ -64,6 +64,21 @@ public final class CpuBackend implements Backend {
       private Float64Trainer twin;
 
       @Override
+      public RunOutcome train(int run, Strategy strategy, double[] a0, RandomGenerator augRng,
+          TrainingListener listener) {
+        return trainer.run(run, strategy, a0, augRng, listener);
+      }
+
+      @Override
+      public RunOutcome trainPaired(int run, Strategy strategy, double[] a0, double[] twinA0, RandomGenerator augRng,
+          TrainingListener listener) {
+        if (twin == null) {
+          twin = new Float64Trainer(arch, data, cfg, kernels);
+        }
+        return trainer.runPaired(run, strategy, a0, twin, twinA0, augRng, listener);
+      }
+
+      @Override
       public RunOutcome trainPaired(int run, Strategy strategy, float[] a0, float[] twinA0, RandomGenerator augRng,
           TrainingListener listener) {
         if (twin == null) {

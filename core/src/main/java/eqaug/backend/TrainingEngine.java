@@ -21,6 +21,28 @@ public interface TrainingEngine extends AutoCloseable {
     throw new UnsupportedOperationException(describe() + " cannot train paired runs (--paired); use --device cpu");
   }
 
+  /**
+   * Trains from a start given in double (a perturbed A^0 + ε u); engines that hold A in float round it to the
+   * float start {@link #train} takes, a float64 engine keeps it.
+   */
+  default RunOutcome train(int run, Strategy strategy, double[] a0, RandomGenerator augRng, TrainingListener listener) {
+    return train(run, strategy, rounded(a0), augRng, listener);
+  }
+
+  /** {@link #trainPaired} from starts given in double, rounded to float by engines that hold A in float. */
+  default RunOutcome trainPaired(int run, Strategy strategy, double[] a0, double[] twinA0, RandomGenerator augRng,
+      TrainingListener listener) {
+    return trainPaired(run, strategy, rounded(a0), rounded(twinA0), augRng, listener);
+  }
+
+  private static float[] rounded(double[] a) {
+    float[] f = new float[a.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) a[i];
+    }
+    return f;
+  }
+
   @Override
   void close();
 }

@@ -149,6 +149,24 @@ public record Study(Architecture architecture, Dataset data, TrainConfig train, 
     return perturbation.apply(a0, perturbation.direction(layout, () -> streams().perturb(run)));
   }
 
+  /**
+   * Run r's perturbed A^0 in double, A^0 + ε u before any rounding to float: what an fp64 engine starts from, so
+   * that a perturbation smaller than float32's ulp of the weights keeps its direction. Rounded to float it is
+   * {@link #initialParameters}. Null when the study is not perturbed.
+   */
+  public double[] initialParametersExact(int run) {
+    if (perturbation == null) {
+      return null;
+    }
+    float[] a0 = unperturbedParameters(run);
+    double[] u = perturbation.direction(ParameterLayout.of(architecture), () -> streams().perturb(run));
+    double[] a = new double[a0.length];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = a0[i] + perturbation.epsilon() * u[i];
+    }
+    return a;
+  }
+
   /** Whether each part also trains the unperturbed start in lockstep (common random numbers). */
   public boolean paired() {
     return perturbation != null && perturbation.paired();

@@ -244,9 +244,21 @@ final class StudyRun {
         listener.parameters(run, s, epoch, a);
       }
     };
-    RunOutcome outcome = study.paired()
-        ? e.trainPaired(run, s, a0, study.unperturbedParameters(run), streams.augment(run), perPart)
-        : e.train(run, s, a0, streams.augment(run), perPart);
+    // A perturbed start goes to the engine in double, so a float64 engine keeps ε u below float32's ulp.
+    double[] exact = study.initialParametersExact(run);
+    RunOutcome outcome;
+    if (exact == null) {
+      outcome = e.train(run, s, a0, streams.augment(run), perPart);
+    } else if (study.paired()) {
+      float[] twin = study.unperturbedParameters(run);
+      double[] twinExact = new double[twin.length];
+      for (int i = 0; i < twin.length; i++) {
+        twinExact[i] = twin[i];
+      }
+      outcome = e.trainPaired(run, s, exact, twinExact, streams.augment(run), perPart);
+    } else {
+      outcome = e.train(run, s, exact, streams.augment(run), perPart);
+    }
     StudyResults.Part p = new StudyResults.Part(run, s, records, outcome);
     listener.partFinished(p);
     return p;

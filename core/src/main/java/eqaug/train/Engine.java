@@ -18,6 +18,18 @@ public interface Engine {
   /** Starts a run: A := A^0, and A^0 is kept for the distances ||A - A^0||. */
   void load(float[] a0);
 
+  /**
+   * Starts a run from a start given in double (a perturbed A^0 + ε u): engines that hold A in float round it, as
+   * {@link #load(float[])} of the rounded values; a float64 engine keeps it exactly.
+   */
+  default void load(double[] a0) {
+    float[] f = new float[a0.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) a0[i];
+    }
+    load(f);
+  }
+
   /** grad := 0. */
   void zeroGradient();
 

@@ -120,6 +120,17 @@ public final class Float64Trainer implements Engine {
   public RunOutcome run(int run, Strategy strategy, float[] initial, RandomGenerator augRng, TrainingListener listener) {
     return loop.run(run, strategy, initial, augRng, listener);
   }
+  /** The same from a start given in double (a perturbed A^0 + ε u). */
+  public RunOutcome run(int run, Strategy strategy, double[] a0, RandomGenerator augRng, TrainingListener listener) {
+    return loop.run(run, strategy, a0, augRng, listener);
+  }
+
+  /** {@link TrainingLoop#runPaired} from starts given in double. */
+  public RunOutcome runPaired(int run, Strategy strategy, double[] a0, Engine twin, double[] twinA0,
+      RandomGenerator augRng, TrainingListener listener) {
+    return loop.runPaired(run, strategy, a0, twin, twinA0, augRng, listener);
+  }
+
   /** {@link TrainingLoop#runPaired}: this engine trains from a0, {@code twin} from twinA0, with the same draws. */
   public RunOutcome runPaired(int run, Strategy strategy, float[] a0, Engine twin, float[] twinA0,
       RandomGenerator augRng, TrainingListener listener) {
@@ -139,10 +150,17 @@ public final class Float64Trainer implements Engine {
 
   @Override
   public void load(float[] initial) {
-    a0 = new double[initial.length];
+    double[] d = new double[initial.length];
     for (int i = 0; i < initial.length; i++) {
-      a0[i] = initial[i];
+      d[i] = initial[i];
     }
+    load(d);
+  }
+
+  /** A start kept exactly: a perturbation below float32's ulp of the weights keeps its direction. */
+  @Override
+  public void load(double[] initial) {
+    a0 = initial.clone();
     a = a0.clone();
     if (grad == null || grad.length != a.length) {
       grad = new double[a.length];

@@ -93,6 +93,17 @@ public final class Trainer implements Engine {
   public RunOutcome run(int run, Strategy strategy, float[] a0, RandomGenerator augRng, TrainingListener listener) {
     return loop.run(run, strategy, a0, augRng, listener);
   }
+  /** The same from a start given in double (a perturbed A^0 + ε u). */
+  public RunOutcome run(int run, Strategy strategy, double[] a0, RandomGenerator augRng, TrainingListener listener) {
+    return loop.run(run, strategy, a0, augRng, listener);
+  }
+
+  /** {@link TrainingLoop#runPaired} from starts given in double. */
+  public RunOutcome runPaired(int run, Strategy strategy, double[] a0, Engine twin, double[] twinA0,
+      RandomGenerator augRng, TrainingListener listener) {
+    return loop.runPaired(run, strategy, a0, twin, twinA0, augRng, listener);
+  }
+
   /** {@link TrainingLoop#runPaired}: this engine trains from a0, {@code twin} from twinA0, with the same draws. */
   public RunOutcome runPaired(int run, Strategy strategy, float[] a0, Engine twin, float[] twinA0,
       RandomGenerator augRng, TrainingListener listener) {

@@ -41,7 +41,12 @@ public final class TrainingLoop {
 
   /** Trains one run with one strategy from A^0, reporting every epoch (0 to epochs) to the listener. */
   public RunOutcome run(int run, Strategy strategy, float[] a0, RandomGenerator augRng, TrainingListener listener) {
-    return run(run, strategy, a0, null, null, augRng, listener);
+    return run(run, strategy, e -> e.load(a0), null, null, augRng, listener);
+  }
+
+  /** The same from a start given in double (a perturbed A^0 + ε u, kept exactly by a float64 engine). */
+  public RunOutcome run(int run, Strategy strategy, double[] a0, RandomGenerator augRng, TrainingListener listener) {
+    return run(run, strategy, e -> e.load(a0), null, null, augRng, listener);
   }
 
   /**
@@ -52,18 +57,30 @@ public final class TrainingLoop {
    */
   public RunOutcome runPaired(int run, Strategy strategy, float[] a0, Engine twin, float[] twinA0,
       RandomGenerator augRng, TrainingListener listener) {
+    return runPaired(run, strategy, e -> e.load(a0), twin, e -> e.load(twinA0), augRng, listener);
+  }
+
+  /** The same from starts given in double. */
+  public RunOutcome runPaired(int run, Strategy strategy, double[] a0, Engine twin, double[] twinA0,
+      RandomGenerator augRng, TrainingListener listener) {
+    return runPaired(run, strategy, e -> e.load(a0), twin, e -> e.load(twinA0), augRng, listener);
+  }
+
+  private RunOutcome runPaired(int run, Strategy strategy, java.util.function.Consumer<Engine> a0, Engine twin,
+      java.util.function.Consumer<Engine> twinA0, RandomGenerator augRng, TrainingListener listener) {
     if (twin == null || twin == engine) {
       throw new IllegalArgumentException("a paired run needs a second engine");
     }
     return run(run, strategy, a0, twin, twinA0, augRng, listener);
   }
 
-  private RunOutcome run(int run, Strategy strategy, float[] a0, Engine twin, float[] twinA0, RandomGenerator augRng,
-      TrainingListener listener) {
+  /** {@code a0} and {@code twinA0} load each engine's start (float or double, without copying it first). */
+  private RunOutcome run(int run, Strategy strategy, java.util.function.Consumer<Engine> a0, Engine twin,
+      java.util.function.Consumer<Engine> twinA0, RandomGenerator augRng, TrainingListener listener) {
     long start = System.nanoTime();
-    engine.load(a0);
+    a0.accept(engine);
     if (twin != null) {
-      twin.load(twinA0);
+      twinA0.accept(twin);
     }
     int batches = engine.batches();
     int codeLength = group.codeLength();

@@ -110,4 +110,29 @@ class PerturbationDirectionTest {
     Study wrong = plain.withPerturbation(new Perturbation(eps, false, new double[5]));
     assertThrows(IllegalArgumentException.class, () -> wrong.initialParameters(0));
   }
+
+  /**
+   * A perturbation below float32's ulp of the weights reaches an fp64 engine exactly (A^0 + ε u in double): its
+   * epoch-0 distance to E is ε; an fp32 engine can only start from the rounded point, whose distance is not.
+   */
+  @Test
+  void anFp64EngineStartsFromThePerturbationUnrounded() {
+    Dataset data = BlockErdosRenyi.generate(12, 4, 0.6, 0.2, new RandomStreams(2).data());
+    double eps = 1e-10;
+    Study study = new Study(PaperNetworks.permutation(4), data, new TrainConfig(1, 1e-3, 6, 1), 1, 5,
+        java.util.List.of(Strategy.AUGMENTED)).withPerturbation(new Perturbation(eps, false));
+    double[] exact = study.initialParametersExact(0);
+    float[] rounded = study.initialParameters(0);
+    for (int i = 0; i < rounded.length; i++) {
+      assertEquals((float) exact[i], rounded[i], 0, "initialParameters is the exact start rounded");
+    }
+    java.util.Map<Precision, Double> distE0 = new java.util.EnumMap<>(Precision.class);
+    for (Precision p : Precision.values()) {
+      eqaug.study.StudyResults r = study.run(new Study.Execution(new eqaug.backend.CpuBackend(), 1, 1, p),
+          eqaug.study.StudyListener.NONE);
+      distE0.put(p, r.record(0, Strategy.AUGMENTED, 0).totalDistE());
+    }
+    assertEquals(eps, distE0.get(Precision.FP64), 1e-6 * eps);
+    assertTrue(Math.abs(distE0.get(Precision.FP32) - eps) > 0.01 * eps, "fp32 rounds ε u: " + distE0.get(Precision.FP32));
+  }
 }
