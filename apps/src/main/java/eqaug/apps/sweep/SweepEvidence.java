@@ -333,8 +333,8 @@ public final class SweepEvidence {
             ? " it decays at every γ swept: the off-E part is attracted to E already at the smallest γ."
             : " it grows at every γ swept: the threshold lies above the largest γ.");
       } else {
-        text.append(" it turns from growth to decay at γ ≈ ").append(fmt(overRun)).append(" over the run, and at γ ≈ ")
-            .append(fmt(firstStep)).append(" in the first step (the dynamics linearised at A⁰). An off-E direction "
+        text.append(" it turns from growth to decay at γ ≈ ").append(fmt(overRun, 5)).append(" over the run, and at γ ≈ ")
+            .append(fmt(firstStep, 5)).append(" in the first step (the dynamics linearised at A⁰). An off-E direction "
             + "decays when τ(λ + γ) > 0, so the first step's crossing is −λ of the direction the perturbation excites "
             + "at A⁰ (with --perturb-along the least stable one: compare with −λ_min of H^aug on E⊥ from `eqaug "
             + "stability`); over the run the curvature along A's path enters. With a random --perturb direction only "

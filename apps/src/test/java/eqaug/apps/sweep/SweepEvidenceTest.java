@@ -89,8 +89,8 @@ class SweepEvidenceTest {
     double expected = Math.log(1.01) / (Math.log(1.01) - Math.log(0.995)) * 1000;
     assertEquals(665.0, expected, 1);
     // The first step is taken as the mean here (a two-step run made by hand): both crossings are the same.
-    assertTrue(md.contains("γ ≈ " + SweepEvidence.fmt(expected) + " over the run, and at γ ≈ "
-        + SweepEvidence.fmt(expected) + " in the first step"), md);
+    assertTrue(md.contains("γ ≈ " + SweepEvidence.fmt(expected, 5) + " over the run, and at γ ≈ "
+        + SweepEvidence.fmt(expected, 5) + " in the first step"), md);
     assertTrue(md.contains("γ = 0: 1.010000; γ = 1000: 0.995000; γ = 3000: 0.975000;"), md);
     assertTrue(md.contains("| first step | growth per step |"), md);
   }
