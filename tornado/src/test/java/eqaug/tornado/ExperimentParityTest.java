@@ -87,6 +87,20 @@ class ExperimentParityTest {
     }
   }
 
+  /**
+   * Issue 12's per-epoch work on the device: the penalty's gradient γ Pi_E-perp A (on the host from read-back
+   * buffers) and the gradient's E-perp part, with exact augmentation over C4 (one upload per element).
+   */
+  @Test
+  void rotationExperimentWithExactAugmentationAndAPenalty() {
+    int n = 6;
+    Architecture arch = PaperNetworks.rotation(n);
+    Dataset data = Shapes.generate(35, n, new RandomStreams(7).data());
+    TrainConfig cfg = new TrainConfig(3, 0.05, 10, 2, 10, eqaug.train.Augmentation.HAAR.exactly(true));
+    TestDevice.get();
+    compare(arch, data, cfg, Backend.find("opencl").open(arch, data, cfg, 1));
+  }
+
   private static void compare(Architecture arch, Dataset data) {
     TestDevice.get();
     Backend gpu = Backend.find("opencl");
@@ -112,7 +126,12 @@ class ExperimentParityTest {
           for (int l = 0; l < c.distInit().length; l++) {
             close(c.distInit()[l], d.distInit()[l], where + c.layers().get(l) + " ||A-A0||");
             close(c.distE()[l], d.distE()[l], where + c.layers().get(l) + " ||A-Pi_E A||");
+            assertEquals(Double.isNaN(c.gradDistE()[l]), Double.isNaN(d.gradDistE()[l]), where + "grad_E_perp recorded");
+            if (!Double.isNaN(c.gradDistE()[l])) {
+              close(c.gradDistE()[l], d.gradDistE()[l], where + c.layers().get(l) + " ||Pi_E-perp grad||");
+            }
           }
+          close(c.penalty(), d.penalty(), where + "penalty");
         }
       }
     }
