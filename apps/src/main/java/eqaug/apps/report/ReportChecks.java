@@ -97,8 +97,9 @@ final class ReportChecks {
           + "sampling noise's random walk (" + per + ") — " + numbers);
     }
     if (rounding == n) {
-      return new Verdict(false, "not decided at " + precision.label() + ": AUGMENTED's drift is of the size "
-          + "rounding alone leaves (" + per + "); train at --precision fp64 to separate them — " + numbers);
+      return new Verdict(false, "not decided at " + precision.label() + ": AUGMENTED's drift is within "
+          + NoiseModel.ROUNDING_MARGIN + "× of what rounding every entry at every step could leave, u ||A^0|| √t ("
+          + per + "); train at --precision fp64 to separate them — " + numbers);
     }
     return new Verdict(false, "instability not observable at this τ and number of steps: AUGMENTED leaves E, but "
         + "as the sampling noise predicts, not faster (" + per + ") — " + numbers);

@@ -291,7 +291,7 @@ public final class SweepEvidence {
     }
     String text = "**Sampling noise and instability** (sampled points, " + n + " AUGMENTED runs): " + walk
         + " follow the noise's random walk, " + damped + " a damped walk, " + growing + " grow beyond it, " + rounding
-        + " are of rounding size. ";
+        + " are within " + NoiseModel.ROUNDING_MARGIN + "× the rounding estimate. ";
     if (growing > 0) {
       text += "Growth beyond the noise is the instability of §4.2 made visible: negative curvature across E amplifies "
           + "the noise.";
