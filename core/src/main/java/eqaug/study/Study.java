@@ -141,12 +141,15 @@ public record Study(Architecture architecture, Dataset data, TrainConfig train, 
 
   /** Run r's A^0: the unperturbed start, moved by ε u when the study is perturbed (u given, or run r's draw). */
   public float[] initialParameters(int run) {
-    float[] a0 = unperturbedParameters(run);
     if (perturbation == null) {
-      return a0;
+      return unperturbedParameters(run);
     }
-    ParameterLayout layout = ParameterLayout.of(architecture);
-    return perturbation.apply(a0, perturbation.direction(layout, () -> streams().perturb(run)));
+    double[] exact = initialParametersExact(run);
+    float[] a = new float[exact.length];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) exact[i];
+    }
+    return a;
   }
 
   /**

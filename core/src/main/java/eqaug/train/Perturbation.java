@@ -131,13 +131,4 @@ public record Perturbation(double epsilon, boolean paired, double[] direction) {
     }
     return u;
   }
-
-  /** A^0 + ε u, rounded to float. */
-  public float[] apply(float[] a0, double[] u) {
-    float[] a = new float[a0.length];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = (float) (a0[i] + epsilon * u[i]);
-    }
-    return a;
-  }
 }
