@@ -9,6 +9,7 @@ import eqaug.apps.experiments.Workloads;
 import eqaug.data.BlockErdosRenyi;
 import eqaug.data.Dataset;
 import eqaug.data.Shapes;
+import eqaug.kernel.Kernels;
 import eqaug.kernel.VectorKernels;
 import eqaug.nn.Network;
 import eqaug.nn.ParameterLayout;
@@ -51,6 +52,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--no-openblas", description = "Skip the numpy/OpenBLAS comparison.")
   boolean noOpenBlas;
+
+  @Option(names = "--profile", description = {"Also time every kernel call of each experiment's passes (wall clock) and "
+      + "print where a pass spends its time."})
+  boolean profile;
 
   @Option(names = "--experiment", split = ",", paramLabel = "NAME",
       description = "Only these experiments' products and epochs: perm, trans, rot (default: all three).")
@@ -112,6 +117,7 @@ final class BenchCommand implements Callable<Integer> {
       out.println();
     }
     List<Map<String, Object>> epochs = new ArrayList<>();
+    List<Map<String, Object>> profiles = new ArrayList<>();
     try (VectorKernels k = new VectorKernels(t)) {
       for (Workloads.Setup s : Workloads.setups()) {
         if (!only.contains(s.name())) {
@@ -124,6 +130,15 @@ final class BenchCommand implements Callable<Integer> {
           }
         }
         epochs.addAll(epochTimes(k, s, quick, rates, json ? null : out));
+        if (profile) {
+          if (!json) {
+            out.printf("%n%s, where a pass spends its time (wall clock per kernel call):%n", s.name());
+          }
+          profiles.addAll(passProfile(k, s, quick, json ? null : out));
+          if (!json) {
+            out.println();
+          }
+        }
       }
     }
     if (json) {
@@ -150,6 +165,9 @@ final class BenchCommand implements Callable<Integer> {
       }
       m.put("gemm", gemm);
       m.put("epochs", epochs);
+      if (profile) {
+        m.put("profile", profiles);
+      }
       out.print(Json.write(m));
     }
     return 0;
@@ -238,46 +256,17 @@ final class BenchCommand implements Callable<Integer> {
    */
   static List<Map<String, Object>> epochTimes(VectorKernels k, Workloads.Setup s, boolean quick,
       Map<String, Double> rates, PrintStream out) {
-    int measured = switch (s.name()) {
-      case "perm" -> s.samples();
-      case "trans" -> quick ? 250 : 1000;
-      default -> quick ? 250 : 500;
-    };
-    Dataset data = switch (s.name()) {
-      case "perm" -> BlockErdosRenyi.generate(measured, 10, 0.5, 0.05, new SplittableRandom(1));
-      case "rot" -> Shapes.generate(measured, 14, new SplittableRandom(1));
-      default -> syntheticImages(measured);
-    };
-    TrainConfig cfg = new TrainConfig(1, 1e-5, s.batch(), 25);
-    Network net = new Network(s.arch(), k, Trainer.rowsPerStep(cfg, measured));
-    Trainer trainer = new Trainer(net, data, cfg);
-    ParameterLayout layout = net.layout();
-    float[] a0 = Initializer.initialParameters(layout, new SplittableRandom(2));
-    float[] a = a0.clone();
-    float[] grad = new float[a.length];
-    SplittableRandom rng = new SplittableRandom(3);
-    float w = 1f / trainer.batchesPerPass();
-    long warmEnd = System.nanoTime() + (long) ((quick ? 1.0 : 3.0) * 1e9);
-    float[] projected = grad.clone();
-    long passes = 0;
-    long t0 = System.nanoTime();
-    int rounds = 0;
-    int minRounds = 2;
-    do {
-      long r0 = System.nanoTime();
-      trainer.nominalPass(a, grad, w);
-      trainer.augmentedPass(a, grad, w, rng);
-      trainer.nominalPass(a, null, w);
-      trainer.measure(0, Strategy.NOMINAL, 1, a, a0);
-      layout.project(projected);
-      passes += 3;
-      if (rounds++ == 1 && System.nanoTime() - r0 < 200_000_000L) {
-        minRounds = 40; // short passes: the JIT wants more calls, not only more time
-      }
-    } while (System.nanoTime() < warmEnd || rounds < minRounds);
-    // Enough repetitions for a median of about a second's passes (fewer, and at least one, for long passes).
-    double each = (System.nanoTime() - t0) / 1e9 / passes;
-    int reps = (int) Math.max(quick ? 1 : 3, Math.min(quick ? 9 : 15, (quick ? 0.3 : 1.0) / each)) | 1;
+    Rig rig = new Rig(s, k, quick);
+    Trainer trainer = rig.trainer;
+    ParameterLayout layout = rig.layout;
+    float[] a0 = rig.a0;
+    float[] a = rig.a;
+    float[] grad = rig.grad;
+    SplittableRandom rng = rig.rng;
+    float w = rig.weight;
+    float[] projected = rig.projected;
+    int measured = rig.samples();
+    int reps = rig.warmUp(quick);
     double train = median(reps, () -> trainer.nominalPass(a, grad, w));
     double aug = median(reps, () -> trainer.augmentedPass(a, grad, w, rng));
     double eval = median(reps, () -> trainer.nominalPass(a, null, w));
@@ -327,6 +316,154 @@ final class BenchCommand implements Callable<Integer> {
       rows.add(m);
     }
     return rows;
+  }
+
+  /**
+   * One experiment's network and trainer on part of its data (all of it for perm; synthetic 14x14 images stand
+   * in for MNIST), with A, A^0 and a gradient buffer: what the epoch timing and the profile run passes on.
+   */
+  static final class Rig {
+    private final int samples;
+    final Trainer trainer;
+    final ParameterLayout layout;
+    final float[] a0;
+    final float[] a;
+    final float[] grad;
+    final float[] projected;
+    final SplittableRandom rng = new SplittableRandom(3);
+    final float weight;
+
+    Rig(Workloads.Setup s, Kernels k, boolean quick) {
+      samples = switch (s.name()) {
+        case "perm" -> s.samples();
+        case "trans" -> quick ? 250 : 1000;
+        default -> quick ? 250 : 500;
+      };
+      Dataset data = switch (s.name()) {
+        case "perm" -> BlockErdosRenyi.generate(samples, 10, 0.5, 0.05, new SplittableRandom(1));
+        case "rot" -> Shapes.generate(samples, 14, new SplittableRandom(1));
+        default -> syntheticImages(samples);
+      };
+      TrainConfig cfg = new TrainConfig(1, 1e-5, s.batch(), 25);
+      Network net = new Network(s.arch(), k, Trainer.rowsPerStep(cfg, samples));
+      trainer = new Trainer(net, data, cfg);
+      layout = net.layout();
+      a0 = Initializer.initialParameters(layout, new SplittableRandom(2));
+      a = a0.clone();
+      grad = new float[a.length];
+      projected = grad.clone();
+      weight = 1f / trainer.batchesPerPass();
+    }
+
+    /** The samples a pass runs on (the paper's data set is this many times larger: scale by it). */
+    int samples() {
+      return samples;
+    }
+
+    /**
+     * Runs rounds of every pass kind, the metrics and the projection until the JIT has settled (at least a second,
+     * three without quick, and at least 40 rounds when a round is short: the first dozens of Experiment 1 passes
+     * run 2-50x slower than the steady state); returns how many repetitions make a median of about a second's
+     * passes (0.3 s with quick; fewer, and at least one, for long passes).
+     */
+    int warmUp(boolean quick) {
+      long warmEnd = System.nanoTime() + (long) ((quick ? 1.0 : 3.0) * 1e9);
+      long passes = 0;
+      long t0 = System.nanoTime();
+      int rounds = 0;
+      int minRounds = 2;
+      do {
+        long r0 = System.nanoTime();
+        trainer.nominalPass(a, grad, weight);
+        trainer.augmentedPass(a, grad, weight, rng);
+        trainer.nominalPass(a, null, weight);
+        trainer.measure(0, Strategy.NOMINAL, 1, a, a0);
+        layout.project(projected);
+        passes += 3;
+        if (rounds++ == 1 && System.nanoTime() - r0 < 200_000_000L) {
+          minRounds = 40; // short passes: the JIT wants more calls, not only more time
+        }
+      } while (System.nanoTime() < warmEnd || rounds < minRounds);
+      double each = (System.nanoTime() - t0) / 1e9 / passes;
+      return (int) Math.max(quick ? 1 : 3, Math.min(quick ? 9 : 15, (quick ? 0.3 : 1.0) / each)) | 1;
+    }
+  }
+
+  /**
+   * Where each pass kind of one experiment spends its time: every kernel call timed (wall clock, including a
+   * matrix product's wait for its other threads), summed over repeated passes after the warm-up, per pass; what
+   * no kernel call covers (batch norm, the loss, the input's shift, the augmentation's draws and gather maps) is
+   * the rest. Rows as JSON objects: experiment, pass, kind, calls and ms per pass, share of the pass, GFLOP/s.
+   */
+  static List<Map<String, Object>> passProfile(VectorKernels k, Workloads.Setup s, boolean quick, PrintStream out) {
+    TimedKernels timed = new TimedKernels(k);
+    Rig rig = new Rig(s, timed, quick);
+    int reps = Math.max(rig.warmUp(quick), quick ? 9 : 15);
+    Map<String, String> labels = new LinkedHashMap<>();
+    int rows = Math.min(s.rows(), rig.samples());
+    for (Network.Product p : Network.products(s.arch(), rows, true)) {
+      boolean ta = p.op().equals("grad_weight");
+      boolean tb = p.op().equals("forward");
+      labels.put(TimedKernels.gemmKind(ta, tb, p.m(), p.k(), p.n()),
+          String.format("%s %s %dx%d * %dx%d", p.layer(), p.op(), p.m(), p.k(), p.k(), p.n()));
+    }
+    double scale = (double) s.samples() / rig.samples();
+    Map<String, Runnable> kinds = new LinkedHashMap<>();
+    kinds.put("pass with gradient", () -> rig.trainer.nominalPass(rig.a, rig.grad, rig.weight));
+    kinds.put("augmented pass", () -> rig.trainer.augmentedPass(rig.a, rig.grad, rig.weight, rig.rng));
+    kinds.put("forward-only pass", () -> rig.trainer.nominalPass(rig.a, null, rig.weight));
+    List<Map<String, Object>> result = new ArrayList<>();
+    for (Map.Entry<String, Runnable> kind : kinds.entrySet()) {
+      timed.reset();
+      long total = 0;
+      for (int r = 0; r < reps; r++) {
+        long t0 = System.nanoTime();
+        kind.getValue().run();
+        total += System.nanoTime() - t0;
+      }
+      double passMs = total / 1e6 / reps * scale;
+      if (out != null) {
+        out.printf("  %s: %.2f ms per pass (mean of %d%s)%n", kind.getKey(), passMs, reps,
+            scale == 1 ? "" : String.format(", scaled from %d of %d samples", rig.samples(), s.samples()));
+        out.printf("    %-44s %7s %9s %6s %8s%n", "kernel call", "calls", "ms", "share", "GFLOP/s");
+      }
+      double covered = 0;
+      for (Map.Entry<String, TimedKernels.Tally> e : timed.tallies().entrySet()) {
+        TimedKernels.Tally t = e.getValue();
+        double ms = t.nanos / 1e6 / reps * scale;
+        covered += ms;
+        String label = e.getKey().startsWith("gemm ") ? labels.getOrDefault(e.getKey(), e.getKey()) : e.getKey();
+        double gflops = t.flop > 0 ? t.flop / (t.nanos / 1e9) / 1e9 : Double.NaN;
+        result.add(profileRow(s.name(), kind.getKey(), label, (double) t.calls / reps * scale, ms, ms / passMs, gflops));
+        if (out != null) {
+          out.printf("    %-44s %7.0f %9.3f %5.1f%% %8s%n", label, (double) t.calls / reps * scale, ms, 100 * ms / passMs,
+              t.flop > 0 ? String.format("%.1f", gflops) : "");
+        }
+      }
+      double rest = passMs - covered;
+      result.add(profileRow(s.name(), kind.getKey(), "rest", Double.NaN, rest, rest / passMs, Double.NaN));
+      if (out != null) {
+        out.printf("    %-44s %7s %9.3f %5.1f%%%n", "the rest (batch norm, loss, shift, draws)", "", rest, 100 * rest / passMs);
+      }
+    }
+    return result;
+  }
+
+  private static Map<String, Object> profileRow(String experiment, String pass, String kind, double calls, double ms,
+      double share, double gflops) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("experiment", experiment);
+    m.put("pass", pass);
+    m.put("kind", kind);
+    if (!Double.isNaN(calls)) {
+      m.put("calls", round(calls));
+    }
+    m.put("ms", Math.round(ms * 1000) / 1000.0);
+    m.put("share", Math.round(share * 1000) / 1000.0);
+    if (!Double.isNaN(gflops)) {
+      m.put("gflops", round(gflops));
+    }
+    return m;
   }
 
   /** The products' flop of one pass over the paper's data set (linear in the samples). */

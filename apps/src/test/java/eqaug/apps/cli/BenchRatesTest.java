@@ -2,9 +2,15 @@ package eqaug.apps.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import eqaug.apps.experiments.Workloads;
+import eqaug.kernel.VectorKernels;
+import eqaug.nn.Network;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The bench's flop counts per pass and its products' rate, which the effective GFLOP/s are compared with. */
@@ -37,5 +43,33 @@ class BenchRatesTest {
     assertEquals(flop / seconds / 1e9, BenchCommand.productsGflops(perm, true, rates), 1e-9);
     assertEquals(1 / ((128e6 / 50e9 + 81.92e6 / 100e9) / (128e6 + 81.92e6)) / 1e9,
         BenchCommand.productsGflops(perm, false, rates), 1e-9);
+  }
+
+  @Test
+  void profileTimesEveryProductOfEachPassKindOncePerNetworkStep() {
+    Workloads.Setup perm = Workloads.setup("perm");
+    List<Map<String, Object>> rows;
+    try (VectorKernels k = new VectorKernels(2)) {
+      rows = BenchCommand.passProfile(k, perm, true, null);
+    }
+    for (String pass : new String[] {"pass with gradient", "augmented pass", "forward-only pass"}) {
+      Map<String, Map<String, Object>> byKind = rows.stream().filter(r -> r.get("pass").equals(pass))
+          .collect(Collectors.toMap(r -> (String) r.get("kind"), r -> r));
+      boolean gradient = !pass.startsWith("forward");
+      // 1000 graphs in steps of 200: each product five times per pass, and none the pass does not run.
+      List<Network.Product> products = Network.products(perm.arch(), 200, gradient);
+      for (Network.Product p : products) {
+        String label = String.format("%s %s %dx%d * %dx%d", p.layer(), p.op(), p.m(), p.k(), p.k(), p.n());
+        assertTrue(byKind.containsKey(label), pass + " lacks " + label + ": " + byKind.keySet());
+        assertEquals(5.0, (Double) byKind.get(label).get("calls"), 0.0, label);
+      }
+      long gemmKinds = byKind.keySet().stream().filter(x -> x.contains(" * ")).count();
+      assertEquals(products.size(), gemmKinds, pass + ": " + byKind.keySet());
+      assertEquals(pass.startsWith("augmented") ? 1000.0 : null, byKind.containsKey("gather")
+          ? (Double) byKind.get("gather").get("calls") : null, pass);
+      // Every kernel call's share and the rest's make up the pass.
+      double shares = byKind.values().stream().mapToDouble(r -> (Double) r.get("share")).sum();
+      assertEquals(1.0, shares, 0.02, pass);
+    }
   }
 }
