@@ -14,6 +14,9 @@ final class WorkerPool implements AutoCloseable {
     void run(int part);
   }
 
+  /** How long a worker waits awake for the next job before it parks. */
+  static final long SPIN_NANOS = 500_000;
+
   private final Thread[] workers;
   private volatile Job job;
   private volatile int parts;
@@ -78,10 +81,17 @@ final class WorkerPool implements AutoCloseable {
 
   private void loop(int part) {
     long seen = 0;
+    long idleSince = System.nanoTime();
     while (!closed) {
       long g = generation;
       if (g == seen) {
-        LockSupport.park(this);
+        // A pass runs dozens of products with short elementwise work between them: waking a parked thread
+        // costs tens of microseconds (more than a small product takes), so stay awake a while first.
+        if (System.nanoTime() - idleSince < SPIN_NANOS) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(this);
+        }
         continue;
       }
       seen = g;
@@ -96,6 +106,7 @@ final class WorkerPool implements AutoCloseable {
           }
         }
       }
+      idleSince = System.nanoTime();
     }
   }
 
