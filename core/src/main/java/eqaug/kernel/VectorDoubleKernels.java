@@ -91,15 +91,13 @@ public final class VectorDoubleKernels implements DoubleKernels {
       }
       return;
     }
-    int parts = threads;
-    if ((long) m * n * k < PARALLEL_THRESHOLD) {
-      parts = 1;
-    }
     boolean splitColumns = n >= m;
     int unit = splitColumns ? NR : MR;
     int extent = splitColumns ? n : m;
     int units = (extent + unit - 1) / unit;
-    parts = Math.min(parts, units);
+    long work = (long) m * n * k;
+    int parts = work < PARALLEL_THRESHOLD ? 1
+        : ProductSplit.parts(threads, splitColumns, units, m, MC);
     if (parts <= 1) {
       gemmRange(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[0]);
       return;
@@ -131,7 +129,7 @@ public final class VectorDoubleKernels implements DoubleKernels {
     }
   }
 
-  /** One product's parameters, reused for every call: part t computes its slice of C's columns or rows. */
+  /** One product's parameters, reused for every call: part p computes the p-th slice of C's columns or rows. */
   private final class GemmJob implements WorkerPool.Job {
     boolean transA;
     boolean transB;
@@ -152,7 +150,7 @@ public final class VectorDoubleKernels implements DoubleKernels {
     double[] c;
 
     @Override
-    public void run(int part) {
+    public void run(int part, int thread) {
       int extent = splitColumns ? n : m;
       int from = Math.min(extent, part * per);
       int to = Math.min(extent, from + per);
@@ -160,9 +158,9 @@ public final class VectorDoubleKernels implements DoubleKernels {
         return;
       }
       if (splitColumns) {
-        gemmRange(transA, transB, 0, m, from, to, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[part]);
+        gemmRange(transA, transB, 0, m, from, to, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[thread]);
       } else {
-        gemmRange(transA, transB, from, to, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[part]);
+        gemmRange(transA, transB, from, to, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[thread]);
       }
     }
   }

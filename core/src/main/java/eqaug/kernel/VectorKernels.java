@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API kernels. The matrix product follows the Goto/BLIS layout: op(B) is packed into panels
  * NR columns wide, op(A) into panels MR rows high, and a register-blocked MR x NR micro-kernel (two
- * vectors per row, FMA) runs over them, inside KC x NC and MC x KC cache blocks. The output is split
- * between threads along its longer side; each thread owns its packing buffers. Not thread-safe: one
+ * vectors per row, FMA) runs over them, inside KC x NC and MC x KC cache blocks. The output is cut along
+ * its longer side into parts ({@link ProductSplit}) that the threads take one by one; each thread owns its
+ * packing buffers. Not thread-safe: one
  * caller at a time (each training run owns its kernels). Every entry of C is summed
  * over k in the same fixed order whatever the split, so results do not depend on the thread count.
  *
@@ -103,15 +104,13 @@ public final class VectorKernels implements Kernels {
       }
       return;
     }
-    int parts = threads;
-    if ((long) m * n * k < PARALLEL_THRESHOLD) {
-      parts = 1;
-    }
     boolean splitColumns = n >= m;
     int unit = splitColumns ? NR : MR;
     int extent = splitColumns ? n : m;
     int units = (extent + unit - 1) / unit;
-    parts = Math.min(parts, units);
+    long work = (long) m * n * k;
+    int parts = work < PARALLEL_THRESHOLD ? 1
+        : ProductSplit.parts(threads, splitColumns, units, m, MC);
     if (parts <= 1) {
       gemmRange(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[0]);
       return;
@@ -143,7 +142,7 @@ public final class VectorKernels implements Kernels {
     }
   }
 
-  /** One product's parameters, reused for every call: part t computes its slice of C's columns or rows. */
+  /** One product's parameters, reused for every call: part p computes the p-th slice of C's columns or rows. */
   private final class GemmJob implements WorkerPool.Job {
     boolean transA;
     boolean transB;
@@ -164,7 +163,7 @@ public final class VectorKernels implements Kernels {
     float[] c;
 
     @Override
-    public void run(int part) {
+    public void run(int part, int thread) {
       int extent = splitColumns ? n : m;
       int from = Math.min(extent, part * per);
       int to = Math.min(extent, from + per);
@@ -172,9 +171,9 @@ public final class VectorKernels implements Kernels {
         return;
       }
       if (splitColumns) {
-        gemmRange(transA, transB, 0, m, from, to, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[part]);
+        gemmRange(transA, transB, 0, m, from, to, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[thread]);
       } else {
-        gemmRange(transA, transB, from, to, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[part]);
+        gemmRange(transA, transB, from, to, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[thread]);
       }
     }
   }
@@ -351,6 +350,37 @@ public final class VectorKernels implements Kernels {
       av = FloatVector.broadcast(F, pa[ia + r5]);
       c50 = av.fma(b0, c50);
       c51 = av.fma(b1, c51);
+    }
+    if (mr == MR && nr == NR) {
+      // A whole tile goes straight into C (the same sums as addTile's: s, or s + beta c).
+      if (beta == 0) {
+        c00.intoArray(c, cIdx);
+        c01.intoArray(c, cIdx + L);
+        c10.intoArray(c, cIdx + ldc);
+        c11.intoArray(c, cIdx + ldc + L);
+        c20.intoArray(c, cIdx + 2 * ldc);
+        c21.intoArray(c, cIdx + 2 * ldc + L);
+        c30.intoArray(c, cIdx + 3 * ldc);
+        c31.intoArray(c, cIdx + 3 * ldc + L);
+        c40.intoArray(c, cIdx + 4 * ldc);
+        c41.intoArray(c, cIdx + 4 * ldc + L);
+        c50.intoArray(c, cIdx + 5 * ldc);
+        c51.intoArray(c, cIdx + 5 * ldc + L);
+      } else {
+        c00.add(FloatVector.fromArray(F, c, cIdx).mul(beta)).intoArray(c, cIdx);
+        c01.add(FloatVector.fromArray(F, c, cIdx + L).mul(beta)).intoArray(c, cIdx + L);
+        c10.add(FloatVector.fromArray(F, c, cIdx + ldc).mul(beta)).intoArray(c, cIdx + ldc);
+        c11.add(FloatVector.fromArray(F, c, cIdx + ldc + L).mul(beta)).intoArray(c, cIdx + ldc + L);
+        c20.add(FloatVector.fromArray(F, c, cIdx + 2 * ldc).mul(beta)).intoArray(c, cIdx + 2 * ldc);
+        c21.add(FloatVector.fromArray(F, c, cIdx + 2 * ldc + L).mul(beta)).intoArray(c, cIdx + 2 * ldc + L);
+        c30.add(FloatVector.fromArray(F, c, cIdx + 3 * ldc).mul(beta)).intoArray(c, cIdx + 3 * ldc);
+        c31.add(FloatVector.fromArray(F, c, cIdx + 3 * ldc + L).mul(beta)).intoArray(c, cIdx + 3 * ldc + L);
+        c40.add(FloatVector.fromArray(F, c, cIdx + 4 * ldc).mul(beta)).intoArray(c, cIdx + 4 * ldc);
+        c41.add(FloatVector.fromArray(F, c, cIdx + 4 * ldc + L).mul(beta)).intoArray(c, cIdx + 4 * ldc + L);
+        c50.add(FloatVector.fromArray(F, c, cIdx + 5 * ldc).mul(beta)).intoArray(c, cIdx + 5 * ldc);
+        c51.add(FloatVector.fromArray(F, c, cIdx + 5 * ldc + L).mul(beta)).intoArray(c, cIdx + 5 * ldc + L);
+      }
+      return;
     }
     c00.intoArray(tile, 0);
     c01.intoArray(tile, L);
