@@ -27,6 +27,34 @@ public interface Kernels extends AutoCloseable {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc);
 
+  /**
+   * {@link #gemm} with beta = 0, then y = {@link #leakyRelu}(C) over the m x n result (y laid out like C, with
+   * leading dimension ldc): a layer's pre-activation and activation. The same bits as the two calls; an
+   * implementation may apply the activation to each part of C as soon as it is computed, while it is in cache.
+   */
+  default void gemmLeakyRelu(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+      float slope, float[] y, int yOff) {
+    gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc);
+    for (int i = 0; i < m; i++) {
+      leakyRelu(slope, c, cOff + i * ldc, y, yOff + i * ldc, n);
+    }
+  }
+
+  /**
+   * {@link #gemm} with beta = 0, then dx = {@link #leakyReluBackward}(x, C) over the m x n result (x and dx laid
+   * out like C): an input gradient passed back through the leaky ReLU before the layer. The same bits as the two
+   * calls, and like {@link #gemmLeakyRelu} it may be applied part by part.
+   */
+  default void gemmLeakyReluBackward(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+      float slope, float[] x, int xOff, float[] dx, int dxOff) {
+    gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc);
+    for (int i = 0; i < m; i++) {
+      leakyReluBackward(slope, x, xOff + i * ldc, c, cOff + i * ldc, dx, dxOff + i * ldc, n);
+    }
+  }
+
   /** y = x for x > 0, slope x otherwise (y may be x). */
   void leakyRelu(float slope, float[] x, int xOff, float[] y, int yOff, int len);
 

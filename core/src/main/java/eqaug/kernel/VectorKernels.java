@@ -92,6 +92,32 @@ public final class VectorKernels implements Kernels {
   public void gemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
+    product(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, NO_EPILOGUE, 0f, null, 0, null, 0);
+  }
+
+  @Override
+  public void gemmLeakyRelu(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+      float slope, float[] y, int yOff) {
+    product(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc, LEAKY_RELU, slope, null, 0, y, yOff);
+  }
+
+  @Override
+  public void gemmLeakyReluBackward(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+      float slope, float[] x, int xOff, float[] dx, int dxOff) {
+    product(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc, LEAKY_RELU_BACKWARD, slope,
+        x, xOff, dx, dxOff);
+  }
+
+  /** What a product does to each part of C once it is final (the activation while the part is in cache). */
+  private static final int NO_EPILOGUE = 0;
+  private static final int LEAKY_RELU = 1;
+  private static final int LEAKY_RELU_BACKWARD = 2;
+
+  private void product(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc, int epilogue, float slope, float[] x, int xOff, float[] y, int yOff) {
     if (m <= 0 || n <= 0) {
       return;
     }
@@ -102,6 +128,7 @@ public final class VectorKernels implements Kernels {
           c[ci] = beta == 0 ? 0 : beta * c[ci];
         }
       }
+      epilogue(epilogue, slope, c, cOff, ldc, 0, m, 0, n, x, xOff, y, yOff);
       return;
     }
     boolean splitColumns = n >= m;
@@ -113,6 +140,7 @@ public final class VectorKernels implements Kernels {
         : ProductSplit.parts(threads, splitColumns, units, m, MC);
     if (parts <= 1) {
       gemmRange(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[0]);
+      epilogue(epilogue, slope, c, cOff, ldc, 0, m, 0, n, x, xOff, y, yOff);
       return;
     }
     GemmJob j = gemmJob;
@@ -133,12 +161,20 @@ public final class VectorKernels implements Kernels {
     j.ldc = ldc;
     j.splitColumns = splitColumns;
     j.per = (units + parts - 1) / parts * unit;
+    j.epilogue = epilogue;
+    j.slope = slope;
+    j.x = x;
+    j.xOff = xOff;
+    j.y = y;
+    j.yOff = yOff;
     try {
       pool.run(j, parts);
     } finally {
       j.a = null;
       j.b = null;
       j.c = null;
+      j.x = null;
+      j.y = null;
     }
   }
 
@@ -161,6 +197,12 @@ public final class VectorKernels implements Kernels {
     float[] a;
     float[] b;
     float[] c;
+    int epilogue;
+    float slope;
+    float[] x;
+    int xOff;
+    float[] y;
+    int yOff;
 
     @Override
     public void run(int part, int thread) {
@@ -172,8 +214,29 @@ public final class VectorKernels implements Kernels {
       }
       if (splitColumns) {
         gemmRange(transA, transB, 0, m, from, to, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[thread]);
+        epilogue(epilogue, slope, c, cOff, ldc, 0, m, from, to, x, xOff, y, yOff);
       } else {
         gemmRange(transA, transB, from, to, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, buffers[thread]);
+        epilogue(epilogue, slope, c, cOff, ldc, from, to, 0, n, x, xOff, y, yOff);
+      }
+    }
+  }
+
+  /**
+   * The epilogue over C's rows i0..i1 and columns j0..j1 (x and y laid out like C): y = leakyRelu(C), or
+   * y = leakyReluBackward(x, C); each element alone, so the same bits as the elementwise kernels over all of C.
+   */
+  private static void epilogue(int mode, float slope, float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1,
+      float[] x, int xOff, float[] y, int yOff) {
+    if (mode == NO_EPILOGUE) {
+      return;
+    }
+    for (int i = i0; i < i1; i++) {
+      int row = i * ldc + j0;
+      if (mode == LEAKY_RELU) {
+        leakyReluRow(slope, c, cOff + row, y, yOff + row, j1 - j0);
+      } else {
+        leakyReluBackwardRow(slope, x, xOff + row, c, cOff + row, y, yOff + row, j1 - j0);
       }
     }
   }
@@ -453,6 +516,15 @@ public final class VectorKernels implements Kernels {
 
   @Override
   public void leakyRelu(float slope, float[] x, int xOff, float[] y, int yOff, int len) {
+    leakyReluRow(slope, x, xOff, y, yOff, len);
+  }
+
+  @Override
+  public void leakyReluBackward(float slope, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int len) {
+    leakyReluBackwardRow(slope, x, xOff, dy, dyOff, dx, dxOff, len);
+  }
+
+  private static void leakyReluRow(float slope, float[] x, int xOff, float[] y, int yOff, int len) {
     int i = 0;
     for (int bound = F.loopBound(len); i < bound; i += L) {
       FloatVector v = FloatVector.fromArray(F, x, xOff + i);
@@ -465,8 +537,8 @@ public final class VectorKernels implements Kernels {
     }
   }
 
-  @Override
-  public void leakyReluBackward(float slope, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int len) {
+  private static void leakyReluBackwardRow(float slope, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff,
+      int len) {
     int i = 0;
     for (int bound = F.loopBound(len); i < bound; i += L) {
       VectorMask<Float> pos = FloatVector.fromArray(F, x, xOff + i).compare(VectorOperators.GT, 0f);

@@ -185,14 +185,26 @@ public final class Network {
       int len = batch * dims[s];
       Stage st = stages[s];
       if (st instanceof Linear l) {
-        kernels.gemm(false, true, batch, l.rows(), l.cols(),
-            src, 0, l.cols(), params, paramOffset[s], l.cols(), 0f, dst, 0, l.rows());
+        if (leakyReluAt(s + 1)) {
+          // The activation applied by the product's threads to each part of Y as it is finished.
+          kernels.gemmLeakyRelu(false, true, batch, l.rows(), l.cols(), src, 0, l.cols(), params, paramOffset[s],
+              l.cols(), dst, 0, l.rows(), Activation.LEAKY_SLOPE, h[s + 2], 0);
+          s++;
+        } else {
+          kernels.gemm(false, true, batch, l.rows(), l.cols(),
+              src, 0, l.cols(), params, paramOffset[s], l.cols(), 0f, dst, 0, l.rows());
+        }
       } else if (st instanceof Activation a) {
         activate(a.kind(), src, dst, len);
       } else {
         normForward(s, (BatchNorm) st, params, batch);
       }
     }
+  }
+
+  /** Whether stage s is a leaky ReLU (which the product before it applies, forward and backward). */
+  private boolean leakyReluAt(int s) {
+    return s >= 0 && s < stages.length && stages[s] instanceof Activation a && a.kind() == Activation.Kind.LEAKY_RELU;
   }
 
   private void activate(Activation.Kind kind, float[] src, float[] dst, int len) {
@@ -343,7 +355,13 @@ public final class Network {
         {
           kernels.gemm(true, false, l.rows(), l.cols(), batch,
               dOut, 0, l.rows(), h[s], 0, l.cols(), 1f, grad, paramOffset[s], l.cols());
-          if (needInput) {
+          if (needInput && leakyReluAt(s - 1)) {
+            // The leaky ReLU before this layer passes the gradient back part by part, as the product finishes it
+            // (that stage is after the first with parameters, so it needs its input gradient too).
+            kernels.gemmLeakyReluBackward(false, false, batch, l.cols(), l.rows(), dOut, 0, l.rows(), params,
+                paramOffset[s], l.cols(), dIn, 0, l.cols(), Activation.LEAKY_SLOPE, h[s - 1], 0, g[s - 1], 0);
+            s--;
+          } else if (needInput) {
             kernels.gemm(false, false, batch, l.cols(), l.rows(),
                 dOut, 0, l.rows(), params, paramOffset[s], l.cols(), 0f, dIn, 0, l.cols());
           }

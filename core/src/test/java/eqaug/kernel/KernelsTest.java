@@ -190,6 +190,59 @@ class KernelsTest {
   };
 
   @Test
+  void productsWithTheLeakyReluAppliedPartByPartGiveTheBitsOfTheProductThenTheActivation() {
+    SplittableRandom rng = new SplittableRandom(303);
+    int[][] shapes = Arrays.copyOf(SHAPES, SHAPES.length + 2);
+    shapes[SHAPES.length] = new int[] {200, 800, 100};   // many column parts, each finished by its thread
+    shapes[SHAPES.length + 1] = new int[] {400, 64, 300}; // several row parts
+    for (int[] s : shapes) {
+      for (boolean ta : BOOLS) {
+        for (boolean tb : BOOLS) {
+          Problem pr = new Problem(rng, ta, tb, s[0], s[1], s[2]);
+          // x: the forward input of the activation, laid out like C, with exact zeros and negatives.
+          float[] x = pr.c.clone();
+          for (int i = 0; i < x.length; i++) {
+            if (pr.inC(i) && rng.nextInt(7) == 0) {
+              x[i] = 0f;
+            }
+          }
+          float[] yRef = pr.c.clone();
+          float[] cRef = pr.c.clone();
+          SCALAR.gemmLeakyRelu(ta, tb, pr.m, pr.n, pr.k, pr.a, pr.aOff, pr.lda, pr.b, pr.bOff, pr.ldb, cRef, pr.cOff,
+              pr.ldc, 0.01f, yRef, pr.cOff);
+          float[] dxRef = pr.c.clone();
+          float[] cRef2 = pr.c.clone();
+          SCALAR.gemmLeakyReluBackward(ta, tb, pr.m, pr.n, pr.k, pr.a, pr.aOff, pr.lda, pr.b, pr.bOff, pr.ldb, cRef2,
+              pr.cOff, pr.ldc, 0.01f, x, pr.cOff, dxRef, pr.cOff);
+          for (VectorKernels v : new VectorKernels[] {vec1, vec2, vec3}) {
+            String who = v.name() + " " + pr.describe(0f);
+            float[] y = pr.c.clone();
+            float[] c = pr.c.clone();
+            v.gemmLeakyRelu(ta, tb, pr.m, pr.n, pr.k, pr.a, pr.aOff, pr.lda, pr.b, pr.bOff, pr.ldb, c, pr.cOff, pr.ldc,
+                0.01f, y, pr.cOff);
+            assertArrayEquals(bits(cRef), bits(c), "pre-activation, " + who);
+            assertArrayEquals(bits(yRef), bits(y), "activation, " + who);
+            float[] dx = pr.c.clone();
+            float[] c2 = pr.c.clone();
+            v.gemmLeakyReluBackward(ta, tb, pr.m, pr.n, pr.k, pr.a, pr.aOff, pr.lda, pr.b, pr.bOff, pr.ldb, c2,
+                pr.cOff, pr.ldc, 0.01f, x, pr.cOff, dx, pr.cOff);
+            assertArrayEquals(bits(cRef2), bits(c2), "input gradient, " + who);
+            assertArrayEquals(bits(dxRef), bits(dx), "through the activation, " + who);
+          }
+        }
+      }
+    }
+  }
+
+  private static int[] bits(float[] v) {
+    int[] b = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      b[i] = Float.floatToRawIntBits(v[i]);
+    }
+    return b;
+  }
+
+  @Test
   void vectorGemmMatchesTheReferenceForAllTranspositionsBetasAndStrides() {
     SplittableRandom rng = new SplittableRandom(101);
     for (int[] s : SHAPES) {
