@@ -256,7 +256,8 @@ final class BenchCommand implements Callable<Integer> {
    */
   static List<Map<String, Object>> epochTimes(VectorKernels k, Workloads.Setup s, boolean quick,
       Map<String, Double> rates, PrintStream out) {
-    Rig rig = new Rig(s, k, quick);
+    TimedKernels timed = new TimedKernels(k);
+    Rig rig = new Rig(s, timed, quick);
     Trainer trainer = rig.trainer;
     ParameterLayout layout = rig.layout;
     float[] a0 = rig.a0;
@@ -267,9 +268,12 @@ final class BenchCommand implements Callable<Integer> {
     float[] projected = rig.projected;
     int measured = rig.samples();
     int reps = rig.warmUp(quick);
-    double train = median(reps, () -> trainer.nominalPass(a, grad, w));
-    double aug = median(reps, () -> trainer.augmentedPass(a, grad, w, rng));
-    double eval = median(reps, () -> trainer.nominalPass(a, null, w));
+    PassTiming trainT = timePass(timed, reps, () -> trainer.nominalPass(a, grad, w));
+    PassTiming augT = timePass(timed, reps, () -> trainer.augmentedPass(a, grad, w, rng));
+    PassTiming evalT = timePass(timed, reps, () -> trainer.nominalPass(a, null, w));
+    double train = trainT.seconds();
+    double aug = augT.seconds();
+    double eval = evalT.seconds();
     // The metrics and the projection take milliseconds: a median of more of them.
     int fewReps = Math.max(reps, quick ? 9 : 15);
     double metrics = median(fewReps, () -> trainer.measure(0, Strategy.NOMINAL, 1, a, a0));
@@ -296,6 +300,10 @@ final class BenchCommand implements Callable<Integer> {
           trainFlop / 1e9, evalFlop / 1e9, trainFlop / trainPass / 1e9, trainFlop / augPass / 1e9,
           evalFlop / evalPass / 1e9, trainProducts, evalProducts, 100 * trainFlop / trainPass / 1e9 / trainProducts,
           100 * trainFlop / augPass / 1e9 / trainProducts, 100 * evalFlop / evalPass / 1e9 / evalProducts);
+      out.printf("  the same products replayed back to back, alternating with the passes: %.1f, %.1f, %.1f GFLOP/s; "
+          + "the passes at %.0f %%, %.0f %%, %.0f %% of that (medians of each round's ratio)%n",
+          trainFlop / (trainT.productsSeconds() * scale) / 1e9, trainFlop / (augT.productsSeconds() * scale) / 1e9,
+          evalFlop / (evalT.productsSeconds() * scale) / 1e9, 100 * trainT.share(), 100 * augT.share(), 100 * evalT.share());
       for (Map.Entry<Strategy, Double> e : epoch.entrySet()) {
         out.printf("  %-12s %8.2f s per epoch%s%n", e.getKey(), e.getValue(), e.getKey() == Strategy.AUGMENTED ? " (N_aug 25)" : "");
       }
@@ -307,15 +315,53 @@ final class BenchCommand implements Callable<Integer> {
       m.put("strategy", e.getKey().name());
       m.put("seconds", Math.round(e.getValue() * 1000) / 1000.0);
       double pass = e.getKey() == Strategy.AUGMENTED ? augPass : trainPass;
+      PassTiming pt = e.getKey() == Strategy.AUGMENTED ? augT : trainT;
       m.put("pass_seconds", Math.round(pass * 1000) / 1000.0);
       m.put("pass_gflop", round(trainFlop / 1e9));
       m.put("pass_gflops", round(trainFlop / pass / 1e9));
       m.put("products_gflops", round(trainProducts));
+      m.put("replayed_products_gflops", round(trainFlop / (pt.productsSeconds() * scale) / 1e9));
+      m.put("share_of_replayed_products", Math.round(pt.share() * 1000) / 1000.0);
       m.put("samples", s.samples());
       m.put("note", scaled);
       rows.add(m);
     }
     return rows;
+  }
+
+  /**
+   * A pass kind's median time, and the median time of the same matrix products replayed back to back (recorded
+   * from one pass, run between the passes), and the median over rounds of their ratio: the share of its products'
+   * rate a pass runs at, measured so that both sides of each ratio see the machine's load of the same moment.
+   */
+  record PassTiming(double seconds, double productsSeconds, double share) {}
+
+  static PassTiming timePass(TimedKernels timed, int reps, Runnable pass) {
+    timed.startRecording();
+    pass.run();
+    List<Runnable> products = timed.stopRecording();
+    double[] passes = new double[reps];
+    double[] replays = new double[reps];
+    double[] ratios = new double[reps];
+    for (int i = 0; i < reps; i++) {
+      long t0 = System.nanoTime();
+      pass.run();
+      long t1 = System.nanoTime();
+      for (Runnable p : products) {
+        p.run();
+      }
+      long t2 = System.nanoTime();
+      passes[i] = (t1 - t0) / 1e9;
+      replays[i] = (t2 - t1) / 1e9;
+      ratios[i] = replays[i] / passes[i];
+    }
+    return new PassTiming(median(passes), median(replays), median(ratios));
+  }
+
+  private static double median(double[] v) {
+    double[] t = v.clone();
+    Arrays.sort(t);
+    return t[t.length / 2];
   }
 
   /**
@@ -425,25 +471,30 @@ final class BenchCommand implements Callable<Integer> {
       if (out != null) {
         out.printf("  %s: %.2f ms per pass (mean of %d%s)%n", kind.getKey(), passMs, reps,
             scale == 1 ? "" : String.format(", scaled from %d of %d samples", rig.samples(), s.samples()));
-        out.printf("    %-44s %7s %9s %6s %8s%n", "kernel call", "calls", "ms", "share", "GFLOP/s");
+        out.printf("    %-58s %7s %9s %6s %8s%n", "kernel call", "calls", "ms", "share", "GFLOP/s");
       }
       double covered = 0;
       for (Map.Entry<String, TimedKernels.Tally> e : timed.tallies().entrySet()) {
         TimedKernels.Tally t = e.getValue();
         double ms = t.nanos / 1e6 / reps * scale;
         covered += ms;
-        String label = e.getKey().startsWith("gemm ") ? labels.getOrDefault(e.getKey(), e.getKey()) : e.getKey();
+        String label = e.getKey();
+        if (label.startsWith("gemm ")) {
+          boolean fused = label.endsWith(TimedKernels.LEAKY_RELU);
+          String product = fused ? label.substring(0, label.length() - TimedKernels.LEAKY_RELU.length()) : label;
+          label = labels.getOrDefault(product, product) + (fused ? TimedKernels.LEAKY_RELU : "");
+        }
         double gflops = t.flop > 0 ? t.flop / (t.nanos / 1e9) / 1e9 : Double.NaN;
         result.add(profileRow(s.name(), kind.getKey(), label, (double) t.calls / reps * scale, ms, ms / passMs, gflops));
         if (out != null) {
-          out.printf("    %-44s %7.0f %9.3f %5.1f%% %8s%n", label, (double) t.calls / reps * scale, ms, 100 * ms / passMs,
+          out.printf("    %-58s %7.0f %9.3f %5.1f%% %8s%n", label, (double) t.calls / reps * scale, ms, 100 * ms / passMs,
               t.flop > 0 ? String.format("%.1f", gflops) : "");
         }
       }
       double rest = passMs - covered;
       result.add(profileRow(s.name(), kind.getKey(), "rest", Double.NaN, rest, rest / passMs, Double.NaN));
       if (out != null) {
-        out.printf("    %-44s %7s %9.3f %5.1f%%%n", "the rest (batch norm, loss, shift, draws)", "", rest, 100 * rest / passMs);
+        out.printf("    %-58s %7s %9.3f %5.1f%%%n", "the rest (batch norm, loss, shift, draws)", "", rest, 100 * rest / passMs);
       }
     }
     return result;

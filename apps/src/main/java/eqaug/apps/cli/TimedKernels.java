@@ -1,13 +1,17 @@
 package eqaug.apps.cli;
 
 import eqaug.kernel.Kernels;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A {@link Kernels} that times every call of the kernels it wraps (wall clock, {@link System#nanoTime}), by
  * kind and, for matrix products, by shape: where a pass spends its time, for {@code bench --profile}. The
- * results are the wrapped kernels' own; only the time is added (two clock reads per call, ~50 ns).
+ * results are the wrapped kernels' own; only the time is added (two clock reads per call, ~50 ns). It can also
+ * record a pass's matrix products, to replay them back to back: the products' own rate, with the same
+ * shapes, operands and order as in the pass but nothing between them.
  */
 final class TimedKernels implements Kernels {
   /** Calls and nanoseconds of one kind of call. */
@@ -19,6 +23,8 @@ final class TimedKernels implements Kernels {
 
   private final Kernels inner;
   private final Map<String, Tally> tallies = new LinkedHashMap<>();
+  /** The matrix products called since {@link #startRecording}, or null when not recording. */
+  private List<Runnable> recording;
 
   TimedKernels(Kernels inner) {
     this.inner = inner;
@@ -31,6 +37,17 @@ final class TimedKernels implements Kernels {
 
   void reset() {
     tallies.clear();
+  }
+
+  void startRecording() {
+    recording = new ArrayList<>();
+  }
+
+  /** The products called since {@link #startRecording}, each a call of the wrapped kernels with the same arguments. */
+  List<Runnable> stopRecording() {
+    List<Runnable> r = recording;
+    recording = null;
+    return r;
   }
 
   private void add(String kind, long t0, double flop) {
@@ -58,10 +75,42 @@ final class TimedKernels implements Kernels {
   @Override
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
       float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    if (recording != null) {
+      recording.add(() -> inner.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+    }
     long t0 = System.nanoTime();
     inner.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     add(gemmKind(transA, transB, m, k, n), t0, 2.0 * m * n * k);
   }
+
+  @Override
+  public void gemmLeakyRelu(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, float slope, float[] y, int yOff) {
+    if (recording != null) {
+      recording.add(() -> inner.gemmLeakyRelu(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+          slope, y, yOff));
+    }
+    long t0 = System.nanoTime();
+    inner.gemmLeakyRelu(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, slope, y, yOff);
+    add(gemmKind(transA, transB, m, k, n) + LEAKY_RELU, t0, 2.0 * m * n * k);
+  }
+
+  @Override
+  public void gemmLeakyReluBackward(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+      int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, float slope, float[] x, int xOff,
+      float[] dx, int dxOff) {
+    if (recording != null) {
+      recording.add(() -> inner.gemmLeakyReluBackward(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff,
+          ldc, slope, x, xOff, dx, dxOff));
+    }
+    long t0 = System.nanoTime();
+    inner.gemmLeakyReluBackward(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, slope, x, xOff,
+        dx, dxOff);
+    add(gemmKind(transA, transB, m, k, n) + LEAKY_RELU, t0, 2.0 * m * n * k);
+  }
+
+  /** Appended to a product's kind when the leaky ReLU (or its backward) is applied in the product. */
+  static final String LEAKY_RELU = " + leaky ReLU";
 
   @Override
   public void leakyRelu(float slope, float[] x, int xOff, float[] y, int yOff, int len) {
