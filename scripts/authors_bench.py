@@ -6,6 +6,7 @@ unchanged: we build the models and loaders as their train_permutation.py does, b
 replacing opt_utils' module-level functions with timing wrappers that call the originals.
 """
 import argparse
+import ctypes
 import importlib.util
 import json
 import os
@@ -87,6 +88,29 @@ def load_datasets_module(repo, notes):
     return mod
 
 
+def blas_library(threads):
+    """Path of the BLAS that torch loaded; an OpenBLAS is held to `threads` threads as torch's own pool is.
+
+    Debian's torch (BLAS_INFO=generic) calls sgemm_ of whatever libblas.so.3 the loader finds, which is
+    the netlib reference BLAS unless another is installed or given by --blas, and its matrix products
+    dominate their epoch; so the record says which one ran. torch.set_num_threads does not reach
+    OpenBLAS's own pool.
+    """
+    paths = []
+    with open("/proc/self/maps") as f:
+        for line in f:
+            path = line.split()[-1]
+            base = os.path.basename(path)
+            if "blas" in base and base.startswith("lib") and path not in paths:
+                paths.append(path)
+    for path in paths:
+        if "openblas" in os.path.basename(path):
+            lib = ctypes.CDLL(path)
+            lib.openblas_set_num_threads(ctypes.c_int(threads))
+            return "%s (%d threads)" % (path, lib.openblas_get_num_threads())
+    return ", ".join(paths) or "none found in /proc/self/maps"
+
+
 def main():
     a = parse_args()
     try:
@@ -103,6 +127,7 @@ def main():
             fail("%s is not a checkout of eq_aug_dyn (no %s)" % (repo, need))
 
     torch.set_num_threads(a.threads)
+    blas = blas_library(a.threads)
     torch.manual_seed(a.seed)
     np.random.seed(a.seed)
     random.seed(a.seed)
@@ -204,6 +229,7 @@ def main():
             "cluster_epoch_s": whole,
             "unattributed_s": rest,
             "torch": torch.__version__,
+            "blas": blas,
             "threads": torch.get_num_threads(),
             "epochs": a.epochs, "warmup": a.warmup, "naug": a.naug, "lr": a.lr, "seed": a.seed,
             "commit": a.commit, "notes": notes,
@@ -212,6 +238,7 @@ def main():
     print("authors' Experiment 1 on CPU: torch %s, %d thread(s), N_aug %d, %d timed epoch(s) after %d warm-up"
           % (torch.__version__, torch.get_num_threads(), a.naug, a.epochs, a.warmup)
           + (", commit " + a.commit[:8] if a.commit else ""))
+    print("BLAS: " + blas)
     for n in notes:
         print("note: " + n)
     print("%-12s %10s %10s %10s %12s" % ("strategy", "s/epoch", "train", "metrics", "(data load)"))
