@@ -4,6 +4,17 @@ Called by scripts/authors-bench, which resolves the checkout and the Python. The
 unchanged: we build the models and loaders as their train_permutation.py does, but with device='cpu'
 (the argument their constructors take), call their opt_utils.cluster_epoch, and time its parts by
 replacing opt_utils' module-level functions with timing wrappers that call the originals.
+
+One cluster_epoch is one full-batch gradient step of each model. A strategy's epoch time is its training
+call plus its share of the distance metrics cluster_epoch computes after every step:
+  NOMINAL      augmentedSGD_epoch(nonaugmodel, non_loader, L=1, identity) + layer_equivariance(nonaugmodel)
+  AUGMENTED    augmentedSGD_epoch(augmodel, loader, L=N_aug, permuteAdj) + layer_equivariance(augmodel)
+               + tracker.change(augmodel) twice (their NOMINAL distance is read from augmodel too)
+  EQUIVARIANT  restrictedSGD_epoch(eqmodel, loader) (passes, project_grads, step)
+               + layer_equivariance(eqmodel) + tracker.change(eqmodel)
+A training call includes reading every graph from disk (adMat.__getitem__, two np.load each; reported
+apart as data loading), collation, forward, BCE, backward and the SGD step. Not in any strategy: the
+train()/eval() switches and the appends to their three result files (reported as unattributed).
 """
 import argparse
 import ctypes
