@@ -55,6 +55,17 @@ public interface Kernels extends AutoCloseable {
     }
   }
 
+  /**
+   * Runs body(0), ..., body(parts - 1), each once, in any order and on the kernels' threads where there are
+   * several: for per-epoch work on independent pieces (the orbit projection's blocks) that each body call
+   * writes to its own place, so that the result does not depend on the order.
+   */
+  default void parallelFor(int parts, java.util.function.IntConsumer body) {
+    for (int p = 0; p < parts; p++) {
+      body.accept(p);
+    }
+  }
+
   /** y = x for x > 0, slope x otherwise (y may be x). */
   void leakyRelu(float slope, float[] x, int xOff, float[] y, int yOff, int len);
 

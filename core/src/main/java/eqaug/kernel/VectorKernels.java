@@ -512,6 +512,13 @@ public final class VectorKernels implements Kernels {
     }
   }
 
+  @Override
+  public void parallelFor(int parts, java.util.function.IntConsumer body) {
+    if (parts > 0) {
+      pool.run((part, thread) -> body.accept(part), parts);
+    }
+  }
+
   // ---------------------------------------------------------------- elementwise
 
   @Override

@@ -1,5 +1,7 @@
 package eqaug.nn;
 
+import eqaug.kernel.Kernels;
+
 import eqaug.space.OrbitTable;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
@@ -154,8 +156,13 @@ public final class ParameterLayout {
 
   /** Pi_E on the linear layers of a parameter (or gradient) vector, in place. Batch-norm parameters are in E already. */
   public void project(float[] params) {
+    project(params, null);
+  }
+
+  /** {@link #project(float[])} with each layer's channel blocks shared among the kernels' threads (same result). */
+  public void project(float[] params, Kernels kernels) {
     for (LayerView v : layers) {
-      v.orbits().project(params, v.offset());
+      v.orbits().project(params, v.offset(), kernels);
     }
   }
 }

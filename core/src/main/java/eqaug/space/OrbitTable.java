@@ -2,6 +2,7 @@ package eqaug.space;
 
 import eqaug.group.GroupElement;
 import eqaug.group.PermutationAction;
+import eqaug.kernel.Kernels;
 
 /**
  * The orbits of G on the entries of Hom(X_in, X_out) under the induced action
@@ -110,21 +111,28 @@ public final class OrbitTable {
 
   /** Pi_E in place on the weight matrix starting at {@code off}: every entry becomes its orbit mean. */
   public void project(float[] w, int off) {
-    double[] sums = new double[orbitCount];
-    float[] means = new float[orbitCount];
-    forEachBlock((rowBase, colBase) -> {
-      orbitSums(w, off, rowBase, colBase, sums);
-      // One division per orbit, not per entry (the same quotient either way).
-      for (int o = 0; o < orbitCount; o++) {
-        means[o] = (float) (sums[o] / orbitSize[o]);
-      }
+    project(w, off, null);
+  }
+
+  /** {@link #project(float[], int)} with the channel blocks shared among the kernels' threads (same result). */
+  public void project(float[] w, int off, Kernels kernels) {
+    forBlockRanges(kernels, (from, to) -> {
+      double[] sums = new double[orbitCount];
+      float[] means = new float[orbitCount];
       int dIn = in.positions();
       int cols = in.dim();
-      for (int a = 0; a < out.positions(); a++) {
-        int row = off + (rowBase + a) * cols + colBase;
-        int pairRow = a * dIn;
-        for (int b = 0; b < dIn; b++) {
-          w[row + b] = means[orbitOf[pairRow + b]];
+      for (int blk = from; blk < to; blk++) {
+        orbitSums(w, off, rowBase(blk), colBase(blk), sums);
+        // One division per orbit, not per entry (the same quotient either way).
+        for (int o = 0; o < orbitCount; o++) {
+          means[o] = (float) (sums[o] / orbitSize[o]);
+        }
+        for (int a = 0; a < out.positions(); a++) {
+          int row = off + (rowBase(blk) + a) * cols + colBase(blk);
+          int pairRow = a * dIn;
+          for (int b = 0; b < dIn; b++) {
+            w[row + b] = means[orbitOf[pairRow + b]];
+          }
         }
       }
     });
@@ -132,28 +140,42 @@ public final class OrbitTable {
 
   /** ||A - Pi_E A||^2 for the weight matrix at {@code off}, accumulated in double, without changing it. */
   public double distanceSquaredToE(float[] w, int off) {
-    double[] sums = new double[orbitCount];
-    double[] means = new double[orbitCount];
-    double[] total = {0};
-    forEachBlock((rowBase, colBase) -> {
-      orbitSums(w, off, rowBase, colBase, sums);
-      for (int o = 0; o < orbitCount; o++) {
-        means[o] = sums[o] / orbitSize[o];
-      }
+    return distanceSquaredToE(w, off, null);
+  }
+
+  /**
+   * {@link #distanceSquaredToE(float[], int)} with the channel blocks shared among the kernels' threads: each
+   * block's sum alone, then the blocks' sums added in block order, so the same bits whatever the threads.
+   */
+  public double distanceSquaredToE(float[] w, int off, Kernels kernels) {
+    double[] perBlock = new double[blocks()];
+    forBlockRanges(kernels, (from, to) -> {
+      double[] sums = new double[orbitCount];
+      double[] means = new double[orbitCount];
       int dIn = in.positions();
       int cols = in.dim();
-      double acc = 0;
-      for (int a = 0; a < out.positions(); a++) {
-        int row = off + (rowBase + a) * cols + colBase;
-        int pairRow = a * dIn;
-        for (int b = 0; b < dIn; b++) {
-          double d = w[row + b] - means[orbitOf[pairRow + b]];
-          acc += d * d;
+      for (int blk = from; blk < to; blk++) {
+        orbitSums(w, off, rowBase(blk), colBase(blk), sums);
+        for (int o = 0; o < orbitCount; o++) {
+          means[o] = sums[o] / orbitSize[o];
         }
+        double acc = 0;
+        for (int a = 0; a < out.positions(); a++) {
+          int row = off + (rowBase(blk) + a) * cols + colBase(blk);
+          int pairRow = a * dIn;
+          for (int b = 0; b < dIn; b++) {
+            double d = w[row + b] - means[orbitOf[pairRow + b]];
+            acc += d * d;
+          }
+        }
+        perBlock[blk] = acc;
       }
-      total[0] += acc;
     });
-    return total[0];
+    double total = 0;
+    for (double acc : perBlock) {
+      total += acc;
+    }
+    return total;
   }
 
   /**
@@ -199,6 +221,39 @@ public final class OrbitTable {
 
   private interface BlockVisitor {
     void visit(int rowBase, int colBase);
+  }
+
+  /** Blocks from..to-1 (block = co * in.channels() + ci, the order of {@link #forEachBlock}). */
+  private interface BlockRange {
+    void visit(int from, int to);
+  }
+
+  /** Weight matrices smaller than this are projected on the calling thread alone. */
+  private static final long PARALLEL_ENTRIES = 1 << 15;
+
+  private int blocks() {
+    return out.channels() * in.channels();
+  }
+
+  private int rowBase(int block) {
+    return block / in.channels() * out.positions();
+  }
+
+  private int colBase(int block) {
+    return block % in.channels() * in.positions();
+  }
+
+  /** All blocks, cut into contiguous ranges that the kernels' threads take one by one (or one range, serially). */
+  private void forBlockRanges(Kernels kernels, BlockRange body) {
+    int blocks = blocks();
+    int parts = kernels == null || kernels.threads() == 1 || size() < PARALLEL_ENTRIES ? 1
+        : Math.min(blocks, 4 * kernels.threads());
+    if (parts == 1) {
+      body.visit(0, blocks);
+      return;
+    }
+    int per = (blocks + parts - 1) / parts;
+    kernels.parallelFor(parts, p -> body.visit(Math.min(blocks, p * per), Math.min(blocks, (p + 1) * per)));
   }
 
   private void forEachBlock(BlockVisitor v) {

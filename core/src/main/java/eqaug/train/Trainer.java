@@ -146,7 +146,7 @@ public final class Trainer implements Engine {
 
   @Override
   public void projectGradient() {
-    layout.project(grad);
+    layout.project(grad, kernels);
   }
 
   @Override
@@ -154,7 +154,7 @@ public final class Trainer implements Engine {
     List<ParameterLayout.LayerView> views = layout.layers();
     double[] d = new double[views.size()];
     for (int i = 0; i < d.length; i++) {
-      d[i] = views.get(i).orbits().distanceSquaredToE(grad, views.get(i).offset());
+      d[i] = views.get(i).orbits().distanceSquaredToE(grad, views.get(i).offset(), kernels);
     }
     return d;
   }
@@ -276,7 +276,7 @@ public final class Trainer implements Engine {
     for (int i = 0; i < views.size(); i++) {
       ParameterLayout.LayerView v = views.get(i);
       distInit[i] = kernels.sumSquaredDifference(a, v.offset(), a0, v.offset(), v.size());
-      distE[i] = v.orbits().distanceSquaredToE(a, v.offset());
+      distE[i] = v.orbits().distanceSquaredToE(a, v.offset(), kernels);
     }
     return new Measurement(tally.loss(), tally.accuracy(), distInit, distE);
   }

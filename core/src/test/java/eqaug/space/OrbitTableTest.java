@@ -125,6 +125,41 @@ class OrbitTableTest {
   // ------------------------------------------------------------------ dimensions of Hom_G
 
   @Test
+  void projectionAndDistanceSharedAmongThreadsGiveTheSerialBits() {
+    // Experiment 1's two big layers (32 channel blocks of 100 x 100; 32 x 64 blocks of 1 x 100) and a small one.
+    SymmetricGroup s10 = new SymmetricGroup(10);
+    FieldSpace adjacency = new FieldSpace(s10.onTensors(2), 1);
+    FieldSpace hidden = new FieldSpace(s10.onTensors(2), 32);
+    FieldSpace pooled = new FieldSpace(s10.trivialAction(1), 64);
+    FieldSpace small = new FieldSpace(s10.onTensors(2), 2);
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(17);
+    try (eqaug.kernel.VectorKernels k2 = new eqaug.kernel.VectorKernels(2);
+        eqaug.kernel.VectorKernels k3 = new eqaug.kernel.VectorKernels(3)) {
+      for (OrbitTable t : new OrbitTable[] {new OrbitTable(adjacency, hidden), new OrbitTable(hidden, pooled),
+          new OrbitTable(adjacency, small)}) {
+        int off = 3;
+        float[] w = new float[off + (int) t.size() + 2];
+        for (int i = 0; i < w.length; i++) {
+          w[i] = (float) rng.nextGaussian();
+        }
+        double serial = t.distanceSquaredToE(w, off);
+        float[] projected = w.clone();
+        t.project(projected, off);
+        for (eqaug.kernel.Kernels k : new eqaug.kernel.Kernels[] {k2, k3}) {
+          assertEquals(Double.doubleToRawLongBits(serial), Double.doubleToRawLongBits(t.distanceSquaredToE(w, off, k)),
+              k.name());
+          float[] p = w.clone();
+          t.project(p, off, k);
+          assertArrayEquals(projected, p, k.name());
+        }
+        // Not a vacuous comparison: the projection moved the entries, and projecting again moves nothing.
+        assertTrue(serial > 0);
+        assertEquals(0.0, t.distanceSquaredToE(projected, off, k2), 1e-6 * serial);
+      }
+    }
+  }
+
+  @Test
   void permutationEquivariantMapsOnAdjacencyMatricesHaveDimensionFifteen() {
     // Maron et al.: dim Hom_{S_N}((R^N)^{⊗2}, (R^N)^{⊗2}) = Bell(4) = 15 for every N >= 4.
     for (int n : new int[] {4, 5, 6}) {

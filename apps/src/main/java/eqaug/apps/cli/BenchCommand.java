@@ -277,7 +277,7 @@ final class BenchCommand implements Callable<Integer> {
     // The metrics and the projection take milliseconds: a median of more of them.
     int fewReps = Math.max(reps, quick ? 9 : 15);
     double metrics = median(fewReps, () -> trainer.measure(0, Strategy.NOMINAL, 1, a, a0));
-    double project = median(fewReps, () -> layout.project(projected));
+    double project = median(fewReps, () -> layout.project(projected, k));
     double scale = (double) s.samples() / measured;
     double trainPass = train * scale;
     double augPass = aug * scale;
@@ -378,8 +378,10 @@ final class BenchCommand implements Callable<Integer> {
     final float[] projected;
     final SplittableRandom rng = new SplittableRandom(3);
     final float weight;
+    final Kernels kernels;
 
     Rig(Workloads.Setup s, Kernels k, boolean quick) {
+      kernels = k;
       samples = switch (s.name()) {
         case "perm" -> s.samples();
         case "trans" -> quick ? 250 : 1000;
@@ -424,7 +426,7 @@ final class BenchCommand implements Callable<Integer> {
         trainer.augmentedPass(a, grad, weight, rng);
         trainer.nominalPass(a, null, weight);
         trainer.measure(0, Strategy.NOMINAL, 1, a, a0);
-        layout.project(projected);
+        layout.project(projected, kernels);
         passes += 3;
         if (rounds++ == 1 && System.nanoTime() - r0 < 200_000_000L) {
           minRounds = 40; // short passes: the JIT wants more calls, not only more time

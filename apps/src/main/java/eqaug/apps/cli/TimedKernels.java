@@ -113,6 +113,13 @@ final class TimedKernels implements Kernels {
   static final String LEAKY_RELU = " + leaky ReLU";
 
   @Override
+  public void parallelFor(int parts, java.util.function.IntConsumer body) {
+    long t0 = System.nanoTime();
+    inner.parallelFor(parts, body);
+    add("parallelFor", t0, 0);
+  }
+
+  @Override
   public void leakyRelu(float slope, float[] x, int xOff, float[] y, int yOff, int len) {
     long t0 = System.nanoTime();
     inner.leakyRelu(slope, x, xOff, y, yOff, len);
