@@ -35,8 +35,16 @@ def fail(msg):
     sys.exit(2)
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """A bad option is one line naming it, exit 2 (argparse's default prints the whole usage first)."""
+
+    def error(self, message):
+        sys.stderr.write("authors-bench: " + message + "\n")
+        sys.exit(2)
+
+
 def parse_args():
-    p = argparse.ArgumentParser(prog="authors-bench")
+    p = _OneLineParser(prog="authors-bench")
     p.add_argument("--repo-dir", required=True, help="checkout of usinedepain/eq_aug_dyn")
     p.add_argument("--workdir", required=True, help="where their cluster_epoch writes its result files")
     p.add_argument("--commit", default="", help="commit of the checkout, for the record")
