@@ -19,6 +19,8 @@ final class WorkerPool implements AutoCloseable {
 
   /** How long a worker waits awake for the next job before it parks. */
   static final long SPIN_NANOS = 500_000;
+  /** For this long of it the worker spins without yielding its core. */
+  static final long SPIN_ONLY_NANOS = 20_000;
   /** At most this many parts per job (the part counter's width in {@link #state}). */
   static final int MAX_PARTS = 0xFFFF;
 
@@ -118,9 +120,14 @@ final class WorkerPool implements AutoCloseable {
       long generation = s >>> 32;
       if (generation == seen) {
         // A pass runs dozens of products with short elementwise work between them: waking a parked thread
-        // costs tens of microseconds (more than a small product takes), so stay awake a while first.
-        if (System.nanoTime() - idleSince < SPIN_NANOS) {
+        // costs tens of microseconds (more than a small product takes), so stay awake a while first; after
+        // the first few microseconds, yielding, so that other threads wanting this core (another engine's,
+        // with --parallel-runs) get it.
+        long idle = System.nanoTime() - idleSince;
+        if (idle < SPIN_ONLY_NANOS) {
           Thread.onSpinWait();
+        } else if (idle < SPIN_NANOS) {
+          Thread.yield();
         } else {
           LockSupport.park(this);
         }
