@@ -514,9 +514,16 @@ public final class VectorKernels implements Kernels {
 
   @Override
   public void parallelFor(int parts, java.util.function.IntConsumer body) {
-    if (parts > 0) {
-      pool.run((part, thread) -> body.accept(part), parts);
+    if (parts <= 0) {
+      return;
     }
+    // More parts than the pool's counter holds: each pool part runs every MAX_PARTS-th one.
+    int poolParts = Math.min(parts, WorkerPool.MAX_PARTS);
+    pool.run((part, thread) -> {
+      for (int p = part; p < parts; p += poolParts) {
+        body.accept(p);
+      }
+    }, poolParts);
   }
 
   // ---------------------------------------------------------------- elementwise

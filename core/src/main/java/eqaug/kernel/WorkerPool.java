@@ -66,7 +66,7 @@ final class WorkerPool implements AutoCloseable {
     this.failure = null;
     this.waiter = Thread.currentThread();
     done.set(0);
-    long generation = (state.get() >>> 32) + 1;
+    long generation = ((state.get() >>> 32) + 1) & 0xFFFF_FFFFL; // the word's 32 bits, wrapping after 2^32 jobs
     state.set(generation << 32 | (long) parts << 16); // volatile write: publishes the job to the workers
     for (int w = 0; w < Math.min(workers.length, parts - 1); w++) {
       LockSupport.unpark(workers[w]);
@@ -91,7 +91,14 @@ final class WorkerPool implements AutoCloseable {
       }
     }
     this.job = null;
+    // As the part threw it, whichever thread ran it, so that callers see the same exception at any thread count.
     Throwable t = failure;
+    if (t instanceof RuntimeException re) {
+      throw re;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
     if (t != null) {
       throw new IllegalStateException("a part of a parallel job failed: " + t, t);
     }

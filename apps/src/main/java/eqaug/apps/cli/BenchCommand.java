@@ -256,7 +256,7 @@ final class BenchCommand implements Callable<Integer> {
    */
   static List<Map<String, Object>> epochTimes(VectorKernels k, Workloads.Setup s, boolean quick,
       Map<String, Double> rates, PrintStream out) {
-    TimedKernels timed = new TimedKernels(k);
+    TimedKernels timed = new TimedKernels(k, false); // records the products to replay; times nothing
     Rig rig = new Rig(s, timed, quick);
     Trainer trainer = rig.trainer;
     ParameterLayout layout = rig.layout;
@@ -301,9 +301,10 @@ final class BenchCommand implements Callable<Integer> {
           evalFlop / evalPass / 1e9, trainProducts, evalProducts, 100 * trainFlop / trainPass / 1e9 / trainProducts,
           100 * trainFlop / augPass / 1e9 / trainProducts, 100 * evalFlop / evalPass / 1e9 / evalProducts);
       out.printf("  the same products replayed back to back, alternating with the passes: %.1f, %.1f, %.1f GFLOP/s; "
-          + "the passes at %.0f %%, %.0f %%, %.0f %% of that (medians of each round's ratio)%n",
+          + "the passes at %.0f %%, %.0f %%, %.0f %% of that (medians of each round's ratio, %d round%s)%n",
           trainFlop / (trainT.productsSeconds() * scale) / 1e9, trainFlop / (augT.productsSeconds() * scale) / 1e9,
-          evalFlop / (evalT.productsSeconds() * scale) / 1e9, 100 * trainT.share(), 100 * augT.share(), 100 * evalT.share());
+          evalFlop / (evalT.productsSeconds() * scale) / 1e9, 100 * trainT.share(), 100 * augT.share(), 100 * evalT.share(),
+          reps, reps == 1 ? ": noise, not a measurement; run without --quick" : "s");
       for (Map.Entry<Strategy, Double> e : epoch.entrySet()) {
         out.printf("  %-12s %8.2f s per epoch%s%n", e.getKey(), e.getValue(), e.getKey() == Strategy.AUGMENTED ? " (N_aug 25)" : "");
       }
